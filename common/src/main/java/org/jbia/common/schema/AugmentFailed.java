@@ -1,0 +1,10 @@
+package org.jbia.common.schema;
+
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.annotation.JsonNaming;
+
+/** Augmentation could not be done; {@code reason} says why. Topic {@link Topics#AUGMENT_FAILED}. */
+@JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+public record AugmentFailed(int version, String jobId, String requestId, int attempt, String worker, String reason)
+        implements Event {
+}
