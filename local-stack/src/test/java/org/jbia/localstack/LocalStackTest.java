@@ -1,0 +1,173 @@
+package org.jbia.localstack;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.minio.BucketExistsArgs;
+import io.minio.GetObjectArgs;
+import io.minio.MakeBucketArgs;
+import io.minio.MinioClient;
+import io.minio.PutObjectArgs;
+import io.minio.errors.ErrorResponseException;
+import java.io.ByteArrayInputStream;
+import java.io.InputStream;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Starts the real broker and S3 server in this JVM; each start takes a few seconds. */
+class LocalStackTest {
+    private static final String TOPIC = "bia.test.events";
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void recordsTopicsAndObjectsSurviveARestartOnTheSameDataDir() throws Exception {
+        StackConfig config = StackConfig.of(dir).withTopics(List.of(TOPIC), 3);
+        String clusterId;
+        try (LocalStack stack = LocalStack.start(config)) {
+            clusterId = stack.clusterId();
+            assertThat(stack.kafkaBootstrap()).startsWith("127.0.0.1:");
+            assertThat(stack.s3Endpoint()).startsWith("http://127.0.0.1:");
+            assertThat(partitions(stack, TOPIC)).isEqualTo(3);
+
+            produce(stack, TOPIC, "job-1", "hello");
+            assertThat(consumeAll(stack, TOPIC, 1)).containsExactly("job-1=hello");
+
+            MinioClient s3 = s3(stack);
+            s3.makeBucket(MakeBucketArgs.builder().bucket("datasets").build());
+            byte[] bytes = "float32 pixels".getBytes(StandardCharsets.UTF_8);
+            s3.putObject(PutObjectArgs.builder().bucket("datasets").object("a/b.npy")
+                    .stream(new ByteArrayInputStream(bytes), (long) bytes.length, -1L).build());
+            assertThat(read(s3, "datasets", "a/b.npy")).isEqualTo(bytes);
+        }
+        assertThat(dir.resolve("kafka/meta.properties")).exists();
+        assertThat(dir.resolve("s3/datasets")).isDirectory();
+
+        // new ports and new generated credentials, same data
+        try (LocalStack stack = LocalStack.start(config)) {
+            assertThat(stack.clusterId()).isEqualTo(clusterId);
+            assertThat(partitions(stack, TOPIC)).isEqualTo(3);
+            assertThat(consumeAll(stack, TOPIC, 1)).containsExactly("job-1=hello");
+            MinioClient s3 = s3(stack);
+            assertThat(s3.bucketExists(BucketExistsArgs.builder().bucket("datasets").build())).isTrue();
+            assertThat(new String(read(s3, "datasets", "a/b.npy"), StandardCharsets.UTF_8)).isEqualTo("float32 pixels");
+        }
+    }
+
+    @Test
+    void autoCreatedTopicsGetTheConfiguredPartitionsAndS3RejectsWrongCredentials() throws Exception {
+        try (LocalStack stack = LocalStack.start(StackConfig.of(dir).withCredentials("jbia-test", "jbia-test-secret")
+                .withTopics(List.of(), 5))) {
+            assertThat(stack.accessKey()).isEqualTo("jbia-test");
+            produce(stack, "bia.test.auto", "k", "v");
+            assertThat(partitions(stack, "bia.test.auto")).isEqualTo(5);
+
+            MinioClient wrong = MinioClient.builder().endpoint(stack.s3Endpoint()).region("us-east-1")
+                    .credentials("jbia-test", "not-the-secret").build();
+            assertThatThrownBy(() -> wrong.makeBucket(MakeBucketArgs.builder().bucket("nope").build()))
+                    .isInstanceOfSatisfying(ErrorResponseException.class,
+                            e -> assertThat(e.errorResponse().code()).isEqualTo("SignatureDoesNotMatch"));
+        }
+    }
+
+    @Test
+    void aTakenKafkaPortIsRefusedNamingThePort() throws Exception {
+        try (ServerSocket taken = new ServerSocket(0, 1, Ports.LOOPBACK)) {
+            int port = taken.getLocalPort();
+            assertThatThrownBy(() -> LocalStack.start(StackConfig.of(dir).withPorts(port, 0)))
+                    .isInstanceOf(LocalStackException.class)
+                    .hasMessageContaining("kafka port " + port)
+                    .hasMessageContaining("already in use");
+        }
+    }
+
+    @Test
+    void aDataDirThatCannotBeCreatedIsRefusedNamingIt() throws Exception {
+        Path file = Files.writeString(dir.resolve("not-a-dir"), "x");
+        assertThatThrownBy(() -> LocalStack.start(StackConfig.of(file.resolve("data"))))
+                .isInstanceOf(LocalStackException.class)
+                .hasMessageContaining("cannot create data directory " + file.resolve("data").resolve("kafka"));
+    }
+
+    @Test
+    void anInvalidTopicNameIsRefusedBeforeAnythingStarts() {
+        assertThatThrownBy(() -> LocalStack.start(StackConfig.of(dir).withTopics(List.of("bad topic"), 1)))
+                .isInstanceOf(LocalStackException.class)
+                .hasMessageContaining("topic 'bad topic' is not a valid Kafka topic name");
+        assertThat(dir.resolve("kafka")).doesNotExist();
+    }
+
+    private static int partitions(LocalStack stack, String topic) throws Exception {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, stack.kafkaBootstrap()))) {
+            TopicDescription description = admin.describeTopics(Set.of(topic)).allTopicNames()
+                    .get(20, TimeUnit.SECONDS).get(topic);
+            return description.partitions().size();
+        }
+    }
+
+    private static void produce(LocalStack stack, String topic, String key, String value) throws Exception {
+        Properties p = new Properties();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.kafkaBootstrap());
+        p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+        p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(p)) {
+            producer.send(new ProducerRecord<>(topic, key, value)).get(30, TimeUnit.SECONDS);
+        }
+    }
+
+    /** Reads the topic from the start with a fresh group until {@code expected} records arrived. */
+    private static List<String> consumeAll(LocalStack stack, String topic, int expected) {
+        Properties p = new Properties();
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.kafkaBootstrap());
+        p.put(ConsumerConfig.GROUP_ID_CONFIG, "test-" + UUID.randomUUID());
+        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+        p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+        List<String> seen = new ArrayList<>();
+        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(p)) {
+            consumer.subscribe(List.of(topic));
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (seen.size() < expected && System.nanoTime() < deadline) {
+                for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(200))) {
+                    seen.add(r.key() + "=" + r.value());
+                }
+            }
+        }
+        return seen;
+    }
+
+    private static MinioClient s3(LocalStack stack) {
+        return MinioClient.builder().endpoint(stack.s3Endpoint()).region("us-east-1")
+                .credentials(stack.accessKey(), stack.secretKey()).build();
+    }
+
+    private static byte[] read(MinioClient s3, String bucket, String key) throws Exception {
+        try (InputStream in = s3.getObject(GetObjectArgs.builder().bucket(bucket).object(key).build())) {
+            return in.readAllBytes();
+        }
+    }
+}

@@ -1,0 +1,306 @@
+package org.jbia.optimize.job;
+
+import com.fasterxml.jackson.annotation.JsonAutoDetect;
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.annotation.JsonNaming;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.jbia.common.schema.AugmentCompleted;
+import org.jbia.common.schema.AugmentFailed;
+import org.jbia.common.schema.AugmentRequested;
+import org.jbia.common.schema.DatasetRefs;
+import org.jbia.common.schema.Event;
+import org.jbia.common.schema.JobSpec;
+import org.jbia.common.schema.ObjectRef;
+import org.jbia.common.schema.TrainCompleted;
+import org.jbia.common.schema.TrainFailed;
+import org.jbia.common.schema.TrainProgress;
+import org.jbia.common.schema.TrainRequested;
+
+/**
+ * A job and its life: each method takes one fact (an event, the clock) and returns the requests
+ * to send because of it. Pure: no Kafka, no store; the orchestrator persists the job after every
+ * change and sends what it is told to. Every state change is kept in {@link #history()}.
+ */
+@JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+@JsonAutoDetect(fieldVisibility = JsonAutoDetect.Visibility.ANY, getterVisibility = JsonAutoDetect.Visibility.NONE,
+        isGetterVisibility = JsonAutoDetect.Visibility.NONE)
+public final class Job {
+
+    /** One line of the job's record: when, what state, and why. */
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    public record StateChange(long atMillis, JobState state, String detail) {
+    }
+
+    /** What the user sees while training runs. */
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    public record Progress(int epoch, int epochs, Map<String, Double> metrics) {
+    }
+
+    /** The outcome of a completed job. */
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    public record Result(ObjectRef model, ObjectRef report, Map<String, Double> metrics, int epochsRun,
+                         String stopReason, String worker) {
+    }
+
+    private String id;
+    private JobSpec spec;
+    private long seed;
+    private JobState state;
+    private DatasetRefs input;
+    private DatasetRefs augmented;
+    private int attempt;
+    private String worker;
+    private long leaseRenewedAt;
+    private Progress progress;
+    private List<Map<String, Double>> epochs = new ArrayList<>();
+    private Result result;
+    private String failure;
+    private List<StateChange> history = new ArrayList<>();
+    private long createdAt;
+    private long updatedAt;
+
+    private Job() {
+        // for the JSON codec
+    }
+
+    public static Job submitted(String id, JobSpec spec, long seed, DatasetRefs input, long now) {
+        Job job = new Job();
+        job.id = id;
+        job.spec = spec.withSeed(seed);
+        job.seed = seed;
+        job.input = input;
+        job.createdAt = now;
+        job.move(JobState.SUBMITTED, now, "accepted: " + describe(input));
+        return job;
+    }
+
+    /** The first request of the job: augmentation when the spec asks for it, else training. */
+    public List<Event> start(long now) {
+        requireState(JobState.SUBMITTED);
+        if (spec.augments()) {
+            move(JobState.AUGMENTING, now, "augmentation requested");
+            return List.of(augmentRequest());
+        }
+        return requestTraining(input, now, "training requested (no augmentation)");
+    }
+
+    public List<Event> onAugmentCompleted(AugmentCompleted e, long now) {
+        if (state != JobState.AUGMENTING || !e.requestId().equals(augmentRequestId())) {
+            return List.of();
+        }
+        augmented = e.data();
+        return requestTraining(augmented, now, "augmented by " + e.worker() + " in " + e.millis() + " ms: "
+                + describe(augmented));
+    }
+
+    public List<Event> onAugmentFailed(AugmentFailed e, long now) {
+        if (state == JobState.AUGMENTING && e.requestId().equals(augmentRequestId())) {
+            failure = "augmentation failed on " + e.worker() + ": " + e.reason();
+            move(JobState.FAILED, now, failure);
+        }
+        return List.of();
+    }
+
+    public List<Event> onTrainProgress(TrainProgress e, long now) {
+        if (state != JobState.TRAINING || e.attempt() != attempt || !e.requestId().equals(trainRequestId())) {
+            return List.of();
+        }
+        leaseRenewedAt = Math.max(leaseRenewedAt, e.atMillis());
+        if (worker == null || !worker.equals(e.worker())) {
+            worker = e.worker();
+            history.add(new StateChange(now, state, "training started on " + worker + " (attempt " + attempt + ")"));
+        }
+        if (e.phase() == TrainProgress.Phase.EPOCH) {
+            progress = new Progress(e.epoch(), e.epochs(), e.metrics());
+            while (epochs.size() < e.epoch()) {
+                epochs.add(Map.of());
+            }
+            epochs.set(e.epoch() - 1, new LinkedHashMap<>(e.metrics()));
+        }
+        updatedAt = now;
+        return List.of();
+    }
+
+    /** A completion from any attempt is accepted: a slow worker's model is as good as a requeued one's. */
+    public List<Event> onTrainCompleted(TrainCompleted e, long now) {
+        if (state != JobState.TRAINING || !e.requestId().equals(trainRequestId())) {
+            return List.of();
+        }
+        result = new Result(e.model(), e.report(), e.metrics(), e.epochsRun(), e.stopReason(), e.worker());
+        move(JobState.COMPLETED, now, "trained by " + e.worker() + " (attempt " + e.attempt() + "), "
+                + e.epochsRun() + " epochs, stopped by " + e.stopReason());
+        return List.of();
+    }
+
+    public List<Event> onTrainFailed(TrainFailed e, long now) {
+        if (state == JobState.TRAINING && e.attempt() == attempt && e.requestId().equals(trainRequestId())) {
+            failure = "training failed on " + e.worker() + ": " + e.reason();
+            move(JobState.FAILED, now, failure);
+        }
+        return List.of();
+    }
+
+    /**
+     * The lease: a worker that took the request and then fell silent for longer than
+     * {@code leaseMillis} has lost it; the request goes out again, up to {@code maxAttempts}.
+     * A request no worker has taken yet is only queued, and waits.
+     */
+    public List<Event> onClock(long now, long leaseMillis, int maxAttempts) {
+        if (state != JobState.TRAINING || worker == null || now - leaseRenewedAt <= leaseMillis) {
+            return List.of();
+        }
+        String silent = "worker " + worker + " went silent for " + (now - leaseRenewedAt) / 1000 + " s during attempt "
+                + attempt;
+        if (attempt >= maxAttempts) {
+            failure = silent + "; gave up after " + maxAttempts + " attempts";
+            move(JobState.FAILED, now, failure);
+            return List.of();
+        }
+        attempt++;
+        worker = null;
+        progress = null;
+        epochs.clear();
+        move(JobState.TRAINING, now, silent + "; requeued as attempt " + attempt);
+        return List.of(trainRequest());
+    }
+
+    /**
+     * After an orchestrator restart: the request of the current stage goes out again unless a worker
+     * is known to hold it (its lease then decides). Workers are idempotent on the request id, so a
+     * request sent twice does its work once.
+     */
+    public List<Event> resume(long now) {
+        return switch (state) {
+            case SUBMITTED -> start(now);
+            case AUGMENTING -> List.of(augmentRequest());
+            case TRAINING -> {
+                if (worker == null) {
+                    yield List.of(trainRequest());
+                }
+                // The worker gets a full lease to show it is still there before the request is requeued.
+                leaseRenewedAt = Math.max(leaseRenewedAt, now);
+                yield List.of();
+            }
+            case COMPLETED, FAILED -> List.of();
+        };
+    }
+
+    private List<Event> requestTraining(DatasetRefs data, long now, String detail) {
+        attempt = 1;
+        worker = null;
+        move(JobState.TRAINING, now, detail);
+        return List.of(trainRequest());
+    }
+
+    private AugmentRequested augmentRequest() {
+        return new AugmentRequested(Event.CURRENT_VERSION, id, augmentRequestId(), 1, input, spec.augmentPositive(),
+                spec.augmentNegative(), seed);
+    }
+
+    private TrainRequested trainRequest() {
+        // Training derives its own seed stream from the job seed so augmentation and training never share draws.
+        return new TrainRequested(Event.CURRENT_VERSION, id, trainRequestId(), attempt,
+                augmented != null ? augmented : input, spec.train(), seed ^ 0x5DEECE66DL);
+    }
+
+    private String augmentRequestId() {
+        return id + ":augment";
+    }
+
+    private String trainRequestId() {
+        return id + ":train";
+    }
+
+    private void move(JobState next, long now, String detail) {
+        state = next;
+        updatedAt = now;
+        history.add(new StateChange(now, next, detail));
+    }
+
+    private void requireState(JobState expected) {
+        if (state != expected) {
+            throw new IllegalStateException("job " + id + " is " + state + ", expected " + expected);
+        }
+    }
+
+    private static String describe(DatasetRefs data) {
+        StringBuilder s = new StringBuilder();
+        append(s, "positive", data.positive());
+        append(s, "negative", data.negative());
+        append(s, "val_positive", data.valPositive());
+        append(s, "val_negative", data.valNegative());
+        append(s, "test_positive", data.testPositive());
+        append(s, "test_negative", data.testNegative());
+        return s.toString();
+    }
+
+    private static void append(StringBuilder s, String name, ObjectRef ref) {
+        if (ref != null) {
+            if (!s.isEmpty()) {
+                s.append(", ");
+            }
+            s.append(name).append(' ').append(java.util.Arrays.toString(ref.shape()));
+        }
+    }
+
+    public String id() {
+        return id;
+    }
+
+    public JobSpec spec() {
+        return spec;
+    }
+
+    public JobState state() {
+        return state;
+    }
+
+    public DatasetRefs input() {
+        return input;
+    }
+
+    public DatasetRefs augmented() {
+        return augmented;
+    }
+
+    public int attempt() {
+        return attempt;
+    }
+
+    public String worker() {
+        return worker;
+    }
+
+    public Progress progress() {
+        return progress;
+    }
+
+    public Result result() {
+        return result;
+    }
+
+    public String failure() {
+        return failure;
+    }
+
+    public List<StateChange> history() {
+        return List.copyOf(history);
+    }
+
+    public List<Map<String, Double>> epochs() {
+        return List.copyOf(epochs);
+    }
+
+    public long updatedAt() {
+        return updatedAt;
+    }
+
+    @JsonIgnore
+    public boolean isTerminal() {
+        return state.isTerminal();
+    }
+}

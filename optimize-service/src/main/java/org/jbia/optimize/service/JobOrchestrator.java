@@ -1,0 +1,162 @@
+package org.jbia.optimize.service;
+
+import io.quarkus.runtime.StartupEvent;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.function.Function;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.eclipse.microprofile.reactive.messaging.Channel;
+import org.eclipse.microprofile.reactive.messaging.Emitter;
+import org.jbia.common.array.ImageStack;
+import org.jbia.common.array.Npy;
+import org.jbia.common.schema.AugmentRequested;
+import org.jbia.common.schema.DatasetRefs;
+import org.jbia.common.schema.Event;
+import org.jbia.common.schema.JobSpec;
+import org.jbia.common.schema.ObjectRef;
+import org.jbia.common.schema.TrainRequested;
+import org.jbia.common.store.ObjectStore;
+import org.jbia.optimize.job.Job;
+import org.jbia.optimize.job.JobRepository;
+import org.jboss.logging.Logger;
+
+/**
+ * Drives jobs: applies each fact to its job, saves the job, then sends the requests that follow.
+ * Saving before sending means a crash between the two is repaired by {@link Job#resume} at the next
+ * start, and workers' idempotency absorbs the repeat.
+ */
+@ApplicationScoped
+public class JobOrchestrator {
+    private static final Logger LOG = Logger.getLogger(JobOrchestrator.class);
+
+    @Inject
+    ObjectStore store;
+
+    @ConfigProperty(name = "bia.s3.bucket", defaultValue = "jbia")
+    String bucket;
+
+    @Channel("augment-requested")
+    Emitter<String> augmentRequests;
+
+    @Channel("train-requested")
+    Emitter<String> trainRequests;
+
+    private final Map<String, Job> jobs = new HashMap<>();
+    private JobRepository repository;
+    private boolean resumed;
+
+    void onStart(@Observes StartupEvent event) {
+        store.ensureBucket(bucket);
+        repository = new JobRepository(store, bucket);
+        synchronized (this) {
+            for (Job job : repository.loadAll()) {
+                jobs.put(job.id(), job);
+            }
+        }
+        LOG.infof("orchestrator ready: %d jobs known", jobs.size());
+    }
+
+    /**
+     * Sends again what unfinished jobs were waiting for. Called from the first clock tick rather
+     * than at start-up, so the Kafka channels are connected by then.
+     */
+    synchronized void resumeUnfinished() {
+        if (resumed) {
+            return;
+        }
+        resumed = true;
+        int count = 0;
+        for (Job job : jobs.values()) {
+            if (!job.isTerminal()) {
+                count++;
+                apply(job, j -> j.resume(now()));
+            }
+        }
+        if (count > 0) {
+            LOG.infof("resumed %d unfinished jobs", count);
+        }
+    }
+
+    /** Stores the job's arrays, records the job and sends its first request. */
+    public Job submit(JobSpec spec, Map<String, ImageStack> arrays) {
+        String id = "job-" + UUID.randomUUID().toString().substring(0, 13).replace("-", "");
+        long seed = spec.seed() != null ? spec.seed() : new java.security.SecureRandom().nextLong();
+        DatasetRefs input = new DatasetRefs(put(id, "positive", arrays.get("positive")),
+                put(id, "negative", arrays.get("negative")), put(id, "val_positive", arrays.get("val_positive")),
+                put(id, "val_negative", arrays.get("val_negative")), put(id, "test_positive", arrays.get("test_positive")),
+                put(id, "test_negative", arrays.get("test_negative")));
+        synchronized (this) {
+            Job job = Job.submitted(id, spec, seed, input, now());
+            jobs.put(id, job);
+            apply(job, j -> j.start(now()));
+            return job;
+        }
+    }
+
+    /** Applies one fact to a known job; an unknown job is an error the caller reports. */
+    public synchronized void handle(String jobId, Function<Job, List<Event>> step) {
+        Job job = jobs.get(jobId);
+        if (job == null) {
+            throw new UnknownJobException(jobId);
+        }
+        apply(job, step);
+    }
+
+    /** The clock's turn: every training job whose worker went silent is requeued or failed. */
+    public synchronized void checkLeases(long leaseMillis, int maxAttempts) {
+        resumeUnfinished();
+        for (Job job : jobs.values()) {
+            if (!job.isTerminal()) {
+                apply(job, j -> j.onClock(now(), leaseMillis, maxAttempts));
+            }
+        }
+    }
+
+    public synchronized Optional<Job> find(String id) {
+        return Optional.ofNullable(jobs.get(id));
+    }
+
+    public synchronized List<Job> all() {
+        List<Job> list = new ArrayList<>(jobs.values());
+        list.sort(Comparator.comparingLong(Job::updatedAt).reversed());
+        return list;
+    }
+
+    public byte[] read(ObjectRef ref) {
+        return store.get(ref);
+    }
+
+    private void apply(Job job, Function<Job, List<Event>> step) {
+        List<Event> requests = step.apply(job);
+        repository.save(job);
+        for (Event request : requests) {
+            if (request instanceof AugmentRequested) {
+                EventSender.send(augmentRequests, request);
+            } else if (request instanceof TrainRequested) {
+                EventSender.send(trainRequests, request);
+            } else {
+                throw new IllegalStateException("no channel for " + request.getClass().getSimpleName());
+            }
+        }
+    }
+
+    private ObjectRef put(String jobId, String name, ImageStack stack) {
+        if (stack == null) {
+            return null;
+        }
+        return store.put(bucket, JobRepository.dataKey(jobId, "input/" + name + ".npy"), Npy.write(stack),
+                stack.shape(), "float32");
+    }
+
+    private static long now() {
+        return System.currentTimeMillis();
+    }
+}

@@ -1,0 +1,162 @@
+package org.jbia.optimize.job;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import java.util.Map;
+import org.jbia.common.schema.AugmentCompleted;
+import org.jbia.common.schema.AugmentFailed;
+import org.jbia.common.schema.AugmentRequested;
+import org.jbia.common.schema.AugmentSpec;
+import org.jbia.common.schema.DatasetRefs;
+import org.jbia.common.schema.Event;
+import org.jbia.common.schema.JobSpec;
+import org.jbia.common.schema.JsonCodec;
+import org.jbia.common.schema.ObjectRef;
+import org.jbia.common.schema.TrainCompleted;
+import org.jbia.common.schema.TrainFailed;
+import org.jbia.common.schema.TrainProgress;
+import org.jbia.common.schema.TrainRequested;
+import org.jbia.common.schema.TrainSpec;
+import org.junit.jupiter.api.Test;
+
+class JobTest {
+    private static final ObjectRef POS = new ObjectRef("b", "in/p.npy", 10, "aa", new int[] {20, 100, 100, 3}, "float32");
+    private static final ObjectRef NEG = new ObjectRef("b", "in/n.npy", 10, "bb", new int[] {50, 100, 100, 3}, "float32");
+    private static final DatasetRefs INPUT = new DatasetRefs(POS, NEG, null, null, null, null);
+    private static final long LEASE = 10_000;
+
+    private static JobSpec spec(boolean augment) {
+        return new JobSpec("t", augment ? AugmentSpec.identity() : null, null, TrainSpec.defaults(), null);
+    }
+
+    @Test
+    void withoutAugmentationTheFirstRequestIsTraining() {
+        Job job = Job.submitted("j1", spec(false), 42, INPUT, 0);
+        List<Event> out = job.start(1);
+        assertThat(out).singleElement().isInstanceOf(TrainRequested.class);
+        TrainRequested r = (TrainRequested) out.get(0);
+        assertThat(r.data()).isEqualTo(INPUT);
+        assertThat(r.attempt()).isEqualTo(1);
+        assertThat(job.state()).isEqualTo(JobState.TRAINING);
+    }
+
+    @Test
+    void augmentedDataIsWhatTrainingGets() {
+        Job job = Job.submitted("j1", spec(true), 42, INPUT, 0);
+        AugmentRequested a = (AugmentRequested) job.start(1).get(0);
+        assertThat(job.state()).isEqualTo(JobState.AUGMENTING);
+        assertThat(a.seed()).isEqualTo(42);
+        DatasetRefs augmented = INPUT.withClasses(
+                new ObjectRef("b", "aug/p.npy", 5, "cc", new int[] {500, 67, 67, 3}, "float32"), NEG);
+        List<Event> out = job.onAugmentCompleted(new AugmentCompleted(1, "j1", a.requestId(), 1, "w", augmented, 5), 2);
+        assertThat(((TrainRequested) out.get(0)).data()).isEqualTo(augmented);
+        assertThat(job.state()).isEqualTo(JobState.TRAINING);
+        // A repeated completion (redelivery) changes nothing and requests nothing.
+        assertThat(job.onAugmentCompleted(new AugmentCompleted(1, "j1", a.requestId(), 1, "w", augmented, 5), 3))
+                .isEmpty();
+    }
+
+    @Test
+    void augmentationFailureEndsTheJobWithTheReason() {
+        Job job = Job.submitted("j1", spec(true), 42, INPUT, 0);
+        AugmentRequested a = (AugmentRequested) job.start(1).get(0);
+        job.onAugmentFailed(new AugmentFailed(1, "j1", a.requestId(), 1, "w", "mask_size too large"), 2);
+        assertThat(job.state()).isEqualTo(JobState.FAILED);
+        assertThat(job.failure()).contains("mask_size too large").contains("augmentation failed");
+    }
+
+    @Test
+    void progressAndCompletionAreRecorded() {
+        Job job = Job.submitted("j1", spec(false), 42, INPUT, 0);
+        TrainRequested r = (TrainRequested) job.start(1).get(0);
+        job.onTrainProgress(progress(r, "w1", TrainProgress.Phase.STARTED, 0, 5), 6);
+        job.onTrainProgress(progress(r, "w1", TrainProgress.Phase.EPOCH, 1, 6), 7);
+        assertThat(job.progress().epoch()).isEqualTo(1);
+        assertThat(job.epochs()).hasSize(1);
+        assertThat(job.worker()).isEqualTo("w1");
+        ObjectRef model = new ObjectRef("b", "m.zip", 3, "dd", null, "zip");
+        job.onTrainCompleted(new TrainCompleted(1, "j1", r.requestId(), 1, "w1", model, model, Map.of("loss", 0.1), 1,
+                "epochs"), 8);
+        assertThat(job.state()).isEqualTo(JobState.COMPLETED);
+        assertThat(job.result().model()).isEqualTo(model);
+        assertThat(job.history()).extracting(Job.StateChange::state)
+                .containsExactly(JobState.SUBMITTED, JobState.TRAINING, JobState.TRAINING, JobState.COMPLETED);
+    }
+
+    @Test
+    void aSilentWorkerLosesItsLeaseAndTheRequestIsRequeued() {
+        Job job = Job.submitted("j1", spec(false), 42, INPUT, 0);
+        TrainRequested r = (TrainRequested) job.start(1).get(0);
+        // Queued, nobody took it: no lease runs, however long it waits.
+        assertThat(job.onClock(1_000_000, LEASE, 3)).isEmpty();
+        job.onTrainProgress(progress(r, "w1", TrainProgress.Phase.STARTED, 0, 1_000_000), 1_000_000);
+        assertThat(job.onClock(1_000_000 + LEASE, LEASE, 3)).isEmpty();
+        List<Event> out = job.onClock(1_000_000 + LEASE + 1, LEASE, 3);
+        TrainRequested again = (TrainRequested) out.get(0);
+        assertThat(again.attempt()).isEqualTo(2);
+        assertThat(again.requestId()).isEqualTo(r.requestId());
+        assertThat(job.worker()).isNull();
+        assertThat(job.history().get(job.history().size() - 1).detail()).contains("w1 went silent")
+                .contains("attempt 2");
+        // A late epoch of the first attempt does not count for the second.
+        job.onTrainProgress(progress(r, "w1", TrainProgress.Phase.EPOCH, 1, 1_000_000 + LEASE + 2), 0);
+        assertThat(job.worker()).isNull();
+    }
+
+    @Test
+    void afterTheLastAttemptTheJobFailsWithTheReason() {
+        Job job = Job.submitted("j1", spec(false), 42, INPUT, 0);
+        TrainRequested r = (TrainRequested) job.start(1).get(0);
+        job.onTrainProgress(progress(r, "w1", TrainProgress.Phase.STARTED, 0, 100), 100);
+        assertThat(job.onClock(100 + LEASE + 1, LEASE, 1)).isEmpty();
+        assertThat(job.state()).isEqualTo(JobState.FAILED);
+        assertThat(job.failure()).contains("went silent").contains("gave up after 1 attempts");
+    }
+
+    @Test
+    void trainingFailureOfTheCurrentAttemptEndsTheJob() {
+        Job job = Job.submitted("j1", spec(false), 42, INPUT, 0);
+        TrainRequested r = (TrainRequested) job.start(1).get(0);
+        job.onTrainFailed(new TrainFailed(1, "j1", r.requestId(), 1, "w1", "loss is NaN"), 2);
+        assertThat(job.state()).isEqualTo(JobState.FAILED);
+        assertThat(job.failure()).contains("loss is NaN");
+    }
+
+    @Test
+    void resumeSendsTheCurrentStageAgainUnlessAWorkerHoldsIt() {
+        Job augmenting = Job.submitted("j1", spec(true), 42, INPUT, 0);
+        augmenting.start(1);
+        assertThat(augmenting.resume(2)).singleElement().isInstanceOf(AugmentRequested.class);
+
+        Job queued = Job.submitted("j2", spec(false), 42, INPUT, 0);
+        queued.start(1);
+        assertThat(queued.resume(2)).singleElement().isInstanceOf(TrainRequested.class);
+
+        Job held = Job.submitted("j3", spec(false), 42, INPUT, 0);
+        TrainRequested r = (TrainRequested) held.start(1).get(0);
+        held.onTrainProgress(progress(r, "w1", TrainProgress.Phase.STARTED, 0, 5), 5);
+        assertThat(held.resume(1_000)).isEmpty();
+        // The holder gets a whole lease from the restart before it is presumed gone.
+        assertThat(held.onClock(1_000 + LEASE, LEASE, 3)).isEmpty();
+        assertThat(held.onClock(1_000 + LEASE + 1, LEASE, 3)).hasSize(1);
+    }
+
+    @Test
+    void theRecordSurvivesTheCodec() {
+        Job job = Job.submitted("j1", spec(true), 42, INPUT, 0);
+        job.start(1);
+        Job copy = JsonCodec.decode(JsonCodec.encode(job), Job.class);
+        assertThat(copy.state()).isEqualTo(JobState.AUGMENTING);
+        assertThat(copy.input()).isEqualTo(INPUT);
+        assertThat(copy.history()).hasSize(2);
+        assertThat(copy.spec().seed()).isEqualTo(42L);
+        assertThat(copy.resume(2)).singleElement().isInstanceOf(AugmentRequested.class);
+    }
+
+    private static TrainProgress progress(TrainRequested r, String worker, TrainProgress.Phase phase, int epoch,
+                                          long at) {
+        return new TrainProgress(1, r.jobId(), r.requestId(), r.attempt(), worker, phase, epoch, 3,
+                Map.of("loss", 0.5), at);
+    }
+}

@@ -1,0 +1,86 @@
+package org.jbia.train.backend.dl4j;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.Properties;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.util.ModelSerializer;
+import org.jbia.train.backend.TrainableModel;
+import org.jbia.train.backend.TrainingBackend;
+import org.jbia.train.model.BinaryLoss;
+import org.jbia.train.model.NetworkSpec;
+import org.jbia.train.model.OptimizerSpec;
+import org.nd4j.linalg.factory.Nd4j;
+
+/** DL4J 1.0.0-M2.1 on ND4J (CPU natives by default, CUDA with the cuda profile). */
+public final class Dl4jBackend implements TrainingBackend {
+    private static final System.Logger LOG = System.getLogger(Dl4jBackend.class.getName());
+    private static volatile Dl4jBackend instance;
+
+    private final boolean oneDnn;
+    private final String description;
+
+    private Dl4jBackend() {
+        oneDnn = OneDnn.enable();
+        Properties env = Nd4j.getExecutioner().getEnvironmentInformation();
+        description = "DL4J 1.0.0-M2.1, ND4J backend " + env.getProperty("backend")
+                + (env.containsKey("cuda.devicesInformation") ? ", devices " + env.get("cuda.devicesInformation")
+                : ", device CPU (" + env.getProperty("cores") + " cores)")
+                + ", BLAS " + env.getProperty("blas.vendor") + ", threads " + Nd4j.getEnvironment().maxThreads()
+                + ", oneDNN helpers " + (oneDnn ? "on" : "off");
+        LOG.log(System.Logger.Level.INFO, description);
+    }
+
+    /** The backend, started (natives loaded, helpers set up, backend and device logged) on first use. */
+    public static Dl4jBackend instance() {
+        Dl4jBackend b = instance;
+        if (b == null) {
+            synchronized (Dl4jBackend.class) {
+                b = instance;
+                if (b == null) {
+                    b = new Dl4jBackend();
+                    instance = b;
+                }
+            }
+        }
+        return b;
+    }
+
+    /** Limits ND4J's and its BLAS's threads (the benchmarks compare at a fixed thread count). */
+    public static void setThreads(int threads) {
+        Nd4j.getEnvironment().setMaxThreads(threads);
+        Nd4j.getEnvironment().setMaxMasterThreads(threads);
+        Nd4j.factory().blas().setMaxThreads(threads);
+    }
+
+    public boolean oneDnnHelpers() {
+        return oneDnn;
+    }
+
+    @Override
+    public String name() {
+        return "dl4j";
+    }
+
+    @Override
+    public String describe() {
+        return description;
+    }
+
+    @Override
+    public TrainableModel create(NetworkSpec network, OptimizerSpec optimizer, BinaryLoss loss, long seed) {
+        ComputationGraph graph = new ComputationGraph(Dl4jGraphs.configure(network, optimizer, loss, seed));
+        graph.init();
+        return new Dl4jModel(graph);
+    }
+
+    @Override
+    public TrainableModel load(NetworkSpec network, byte[] saved) {
+        try {
+            return new Dl4jModel(ModelSerializer.restoreComputationGraph(new ByteArrayInputStream(saved), false));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the DL4J model of the bundle", e);
+        }
+    }
+}

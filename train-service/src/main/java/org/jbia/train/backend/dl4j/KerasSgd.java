@@ -1,0 +1,142 @@
+package org.jbia.train.backend.dl4j;
+
+import java.util.Map;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.learning.GradientUpdater;
+import org.nd4j.linalg.learning.config.IUpdater;
+import org.nd4j.linalg.schedule.ISchedule;
+import org.nd4j.shade.jackson.annotation.JsonProperty;
+
+/**
+ * Keras' SGD: v ← m·v − lr·g; w ← w + v, or with Nesterov w ← w + m·v − lr·g. DL4J has no plain
+ * (heavy-ball) momentum, and its Nesterovs differs from Keras' form, so pyBIA's default (SGD with
+ * momentum 0.9, no Nesterov) needs this.
+ */
+public final class KerasSgd implements IUpdater {
+    @JsonProperty("learningRate")
+    private double learningRate;
+    @JsonProperty("learningRateSchedule")
+    private ISchedule learningRateSchedule;
+    @JsonProperty("momentum")
+    private double momentum;
+    @JsonProperty("nesterov")
+    private boolean nesterov;
+
+    private KerasSgd() {
+    }
+
+    public KerasSgd(double learningRate, ISchedule schedule, double momentum, boolean nesterov) {
+        this.learningRate = learningRate;
+        this.learningRateSchedule = schedule;
+        this.momentum = momentum;
+        this.nesterov = nesterov;
+    }
+
+    @Override
+    public long stateSize(long numParams) {
+        return momentum > 0 ? numParams : 0;
+    }
+
+    @Override
+    public GradientUpdater instantiate(INDArray viewArray, boolean initializeViewArray) {
+        Updater u = new Updater(this);
+        if (viewArray != null && momentum > 0) {
+            u.setStateViewArray(viewArray, viewArray.shape(), viewArray.ordering(), initializeViewArray);
+        }
+        return u;
+    }
+
+    @Override
+    public GradientUpdater instantiate(Map<String, INDArray> state, boolean initialize) {
+        Updater u = new Updater(this);
+        u.setState(state, initialize);
+        return u;
+    }
+
+    @Override
+    public KerasSgd clone() {
+        return new KerasSgd(learningRate, learningRateSchedule == null ? null : learningRateSchedule.clone(),
+                momentum, nesterov);
+    }
+
+    @Override
+    public double getLearningRate(int iteration, int epoch) {
+        return learningRateSchedule != null ? learningRateSchedule.valueAt(iteration, epoch) : learningRate;
+    }
+
+    @Override
+    public boolean hasLearningRate() {
+        return true;
+    }
+
+    @Override
+    public void setLrAndSchedule(double lr, ISchedule lrSchedule) {
+        this.learningRate = lr;
+        this.learningRateSchedule = lrSchedule;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof KerasSgd s && s.learningRate == learningRate && s.momentum == momentum
+                && s.nesterov == nesterov && java.util.Objects.equals(s.learningRateSchedule, learningRateSchedule);
+    }
+
+    @Override
+    public int hashCode() {
+        return java.util.Objects.hash(learningRate, momentum, nesterov);
+    }
+
+    static final class Updater implements GradientUpdater<KerasSgd> {
+        private final KerasSgd config;
+        private INDArray velocity;
+
+        Updater(KerasSgd config) {
+            this.config = config;
+        }
+
+        @Override
+        public KerasSgd getConfig() {
+            return config;
+        }
+
+        @Override
+        public void setState(Map<String, INDArray> state, boolean initialize) {
+            velocity = state == null ? null : state.get("V");
+            if (velocity != null && initialize) {
+                velocity.assign(0);
+            }
+        }
+
+        @Override
+        public Map<String, INDArray> getState() {
+            return velocity == null ? Map.of() : Map.of("V", velocity);
+        }
+
+        @Override
+        public void setStateViewArray(INDArray viewArray, long[] gradientShape, char order, boolean initialize) {
+            if (initialize) {
+                viewArray.assign(0);
+            }
+            velocity = viewArray.reshape(order, gradientShape);
+        }
+
+        /** Turns the gradient into the step DL4J subtracts from the parameters. */
+        @Override
+        public void applyUpdater(INDArray gradient, int iteration, int epoch) {
+            double lr = config.getLearningRate(iteration, epoch);
+            gradient.muli(lr);
+            if (config.momentum <= 0) {
+                return;
+            }
+            // v ← m·v − lr·g
+            velocity.muli(config.momentum).subi(gradient);
+            if (config.nesterov) {
+                // step = lr·g − m·v
+                gradient.subi(velocity.mul(config.momentum));
+            } else {
+                // step = −v
+                gradient.assign(velocity).negi();
+            }
+        }
+    }
+}
