@@ -15,12 +15,14 @@ import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 import kafka.server.KafkaConfig;
 import kafka.server.KafkaRaftServer;
 import kafka.tools.StorageTool;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.utils.Time;
@@ -99,12 +101,34 @@ final class KafkaBroker implements AutoCloseable {
                     }
                 }
             }
+            awaitLeaders(admin, names);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new LocalStackException("interrupted while creating topics", e);
         } catch (java.util.concurrent.TimeoutException | ExecutionException e) {
             throw new LocalStackException("cannot list or create topics on " + bootstrap + ": " + e, e);
         }
+    }
+
+    /** Creation returns once the controller committed it; clients need the broker to lead every partition. */
+    private void awaitLeaders(Admin admin, List<String> names) throws InterruptedException {
+        long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
+        String waiting = String.join(", ", names);
+        while (System.nanoTime() < deadline) {
+            try {
+                Map<String, TopicDescription> topics = admin.describeTopics(names).allTopicNames().get(10, TimeUnit.SECONDS);
+                waiting = topics.values().stream()
+                        .filter(t -> t.partitions().stream().anyMatch(p -> p.leader() == null || p.leader().isEmpty()))
+                        .map(TopicDescription::name).collect(Collectors.joining(", "));
+                if (waiting.isEmpty()) {
+                    return;
+                }
+            } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
+                // just created: the broker's metadata may not list them yet
+            }
+            Thread.sleep(100);
+        }
+        throw new LocalStackException("topics " + waiting + " have no leader after " + READY_TIMEOUT.toSeconds() + " s");
     }
 
     /** Controlled shutdown: the broker leaves, the controller stops, segments are flushed. */

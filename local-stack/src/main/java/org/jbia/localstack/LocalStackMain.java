@@ -59,6 +59,7 @@ public final class LocalStackMain {
             // the state file goes first, so nobody reads addresses that are about to close
             deleteQuietly(launch.stateFile());
             stack.close();
+            System.err.println("local-stack: stopped");
             stopped.countDown();
         }, "local-stack-shutdown"));
         try {

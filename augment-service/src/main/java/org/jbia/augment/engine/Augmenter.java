@@ -152,8 +152,9 @@ public final class Augmenter {
         long outputs = blending ? blendCount(warped, spec.blendMultiplier()) : warped;
         long needed = Math.max(warped, outputs) * perImage;
         if (needed > MAX_VALUES || needed < 0) {
-            String field = blending && outputs > warped ? "blend_multiplier" : "batch";
-            Object value = field.equals("batch") ? spec.batch() : spec.blendMultiplier();
+            boolean blendIsTheCause = blending && outputs > warped;
+            String field = blendIsTheCause ? "blend_multiplier" : "batch";
+            Object value = blendIsTheCause ? (Object) spec.blendMultiplier() : (Object) spec.batch();
             p.add(field, value, count + " inputs would give " + outputs + " images of " + outH + "x" + outW
                     + "x" + bands + ", more values than one array holds (" + MAX_VALUES + "); lower batch or blend_multiplier");
         }

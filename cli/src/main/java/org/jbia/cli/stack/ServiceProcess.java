@@ -19,11 +19,15 @@ import java.util.Map;
 public final class ServiceProcess {
 
     /** What is needed to find and stop a started service later. */
+    @com.fasterxml.jackson.databind.annotation.JsonNaming(
+            com.fasterxml.jackson.databind.PropertyNamingStrategies.SnakeCaseStrategy.class)
     public record Handle(String name, long pid, int port, Path log) {
+        @com.fasterxml.jackson.annotation.JsonIgnore
         public String url() {
             return "http://127.0.0.1:" + port;
         }
 
+        @com.fasterxml.jackson.annotation.JsonIgnore
         public boolean isAlive() {
             return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
         }

@@ -15,11 +15,11 @@ record ElementType(char kind, int size, ByteOrder order, String descr) {
             "uint8", "uint16", "uint32", "uint64", "bool");
 
     static ElementType parse(String descr) {
-        if (descr.length() < 3) {
+        if (descr.length() < 3 && !descr.endsWith("O")) {
             throw unsupported(descr);
         }
         char orderChar = descr.charAt(0);
-        char kind = descr.charAt(1);
+        char kind = descr.length() > 1 ? descr.charAt(1) : descr.charAt(0);
         if (kind == 'O') {
             throw new ArrayFormatException("dtype '" + descr + "' is an object array: its elements are pickled Python "
                     + "objects, which jBIA never loads (unpickling can run code); save a numeric array instead, one of "

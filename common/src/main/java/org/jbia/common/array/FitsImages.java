@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import nom.tam.fits.BasicHDU;
 import nom.tam.fits.Fits;
 import nom.tam.fits.FitsException;
@@ -60,9 +61,10 @@ public final class FitsImages {
                 Header header = hdu.getHeader();
                 String extname = header.getStringValue("EXTNAME", null);
                 boolean compressed = hdu instanceof CompressedImageHDU;
-                boolean image = compressed || (hdu instanceof ImageHDU && header.getIntValue("NAXIS", 0) > 0);
-                seen.add(index + (extname == null ? "" : " (" + extname.strip() + ")")
-                        + (image ? " image" : " " + hdu.getClass().getSimpleName().replace("HDU", "").toLowerCase()));
+                boolean image = compressed || (hdu instanceof ImageHDU && hasData(header));
+                seen.add(index + (extname == null ? "" : " (" + extname.strip() + ")") + (image ? " image"
+                        : hdu instanceof ImageHDU ? " no data"
+                        : " " + hdu.getClass().getSimpleName().replace("HDU", "").toLowerCase(Locale.ROOT)));
                 boolean named = hduName != null && (hduName.equals(String.valueOf(index))
                         || (extname != null && extname.strip().equalsIgnoreCase(hduName)));
                 if (named && !image) {
@@ -83,6 +85,17 @@ public final class FitsImages {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + file + ": " + e, e);
         }
+    }
+
+    /** NAXIS > 0 and no axis of length 0: an empty primary HDU before the extensions has none. */
+    private static boolean hasData(Header header) {
+        int rank = header.getIntValue("NAXIS", 0);
+        for (int i = 1; i <= rank; i++) {
+            if (header.getLongValue("NAXIS" + i, 0) < 1) {
+                return false;
+            }
+        }
+        return rank > 0;
     }
 
     private static LoadedArray read(Path file, long fileSize, BasicHDU<?> hdu, int index, String extname,

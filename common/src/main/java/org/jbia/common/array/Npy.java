@@ -121,8 +121,8 @@ public final class Npy {
         String text = new String(headerBytes.array(), major == 3 ? StandardCharsets.UTF_8 : StandardCharsets.ISO_8859_1);
         NpyHeader header = NpyHeader.parse(major, text);
         ElementType type = ElementType.parse(header.descr());
-        Layout layout = layout(header.shape(), options.rank3());
         long elements = elementCount(header.shape(), options.maxElements());
+        Layout layout = layout(header.shape(), options.rank3());
         long dataBytes = elements * type.size(); // cannot overflow: elements <= Integer.MAX_VALUE
         if (totalBytes >= 0) {
             long available = totalBytes - dataStart;

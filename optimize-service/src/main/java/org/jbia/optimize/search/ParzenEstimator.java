@@ -25,12 +25,14 @@ final class ParzenEstimator {
     private final double[] logMass; // log mass of each kernel inside [low, high]
     // Categorical parameters: row j is kernel j's distribution over the choices.
     private final double[][] categorical;
+    private final boolean unscaledDensity;
 
     /**
      * @param observations the parameter's values in the trials this estimator models, oldest first
      */
     ParzenEstimator(Param param, double[] observations, TpeSampler.Options o) {
         this.param = param;
+        this.unscaledDensity = o.unscaledDensity();
         int n = observations.length;
         boolean considerPrior = o.considerPrior() || n == 0;
         this.weights = weights(n, considerPrior, o.priorWeight());
@@ -228,7 +230,10 @@ final class ParzenEstimator {
                 double lp;
                 if (q == 0) {
                     double z = (x - mus[j]) / sigmas[j];
-                    lp = TruncatedNormal.logPhi(z) - Math.log(sigmas[j]) - logMass[j];
+                    lp = TruncatedNormal.logPhi(z) - logMass[j];
+                    if (!unscaledDensity) {
+                        lp -= Math.log(sigmas[j]);
+                    }
                 } else {
                     double ub = Math.min(x + q / 2, high);
                     double lb = Math.max(x - q / 2, low);

@@ -45,7 +45,7 @@ public final class TpeSampler implements Sampler {
      */
     public record Options(Direction direction, long seed, int nStartupTrials, int nEiCandidates,
                           boolean considerPrior, double priorWeight, boolean considerMagicClip,
-                          boolean considerEndpoints, boolean constantLiar) {
+                          boolean considerEndpoints, boolean constantLiar, boolean unscaledDensity) {
 
         public Options {
             Problems problems = new Problems();
@@ -61,17 +61,22 @@ public final class TpeSampler implements Sampler {
         }
 
         public static Options defaults(Direction direction, long seed) {
-            return new Options(direction, seed, 10, 24, true, 1.0, true, false, true);
+            return new Options(direction, seed, 10, 24, true, 1.0, true, false, true, true);
         }
 
         public Options withConstantLiar(boolean on) {
             return new Options(direction, seed, nStartupTrials, nEiCandidates, considerPrior, priorWeight,
-                    considerMagicClip, considerEndpoints, on);
+                    considerMagicClip, considerEndpoints, on, unscaledDensity);
+        }
+
+        public Options withUnscaledDensity(boolean on) {
+            return new Options(direction, seed, nStartupTrials, nEiCandidates, considerPrior, priorWeight,
+                    considerMagicClip, considerEndpoints, constantLiar, on);
         }
 
         public Options withStartupTrials(int n) {
             return new Options(direction, seed, n, nEiCandidates, considerPrior, priorWeight,
-                    considerMagicClip, considerEndpoints, constantLiar);
+                    considerMagicClip, considerEndpoints, constantLiar, unscaledDensity);
         }
     }
 

@@ -20,10 +20,10 @@ public interface TrainableModel extends AutoCloseable {
     /** Parameters stored by the backend (trainable ones plus batch norm running statistics). */
     long parameterCount();
 
-    /** A copy of the current weights, to go back to with {@link #restore}. */
-    Object snapshot();
+    /** A copy of the current weights (batch norm statistics included), to go back to with {@link #restore}. */
+    Snapshot snapshot();
 
-    void restore(Object snapshot);
+    void restore(Snapshot snapshot);
 
     /** The model in the backend's own format, readable by {@link TrainingBackend#load}. */
     byte[] save();

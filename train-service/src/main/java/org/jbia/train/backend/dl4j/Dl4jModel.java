@@ -7,6 +7,7 @@ import org.deeplearning4j.nn.conf.layers.BaseOutputLayer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.util.ModelSerializer;
 import org.jbia.common.array.ImageStack;
+import org.jbia.train.backend.Snapshot;
 import org.jbia.train.backend.TrainableModel;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -67,13 +68,24 @@ final class Dl4jModel implements TrainableModel {
     }
 
     @Override
-    public Object snapshot() {
-        return graph.params().dup();
+    public Snapshot snapshot() {
+        INDArray copy = graph.params().dup();
+        return new Snapshot() {
+            @Override
+            public Object weights() {
+                return copy;
+            }
+
+            @Override
+            public void close() {
+                copy.close(); // free the off-heap copy now rather than at some later GC
+            }
+        };
     }
 
     @Override
-    public void restore(Object snapshot) {
-        graph.setParams((INDArray) snapshot);
+    public void restore(Snapshot snapshot) {
+        graph.setParams((INDArray) snapshot.weights());
     }
 
     @Override

@@ -66,7 +66,7 @@ class Dl4jBackendTest {
 
     @Test
     void customCnnWithItsOptionsHasTheParametersOfTheSpec() {
-        NetworkSpec net = Networks.build("custom_cnn", Map.of("filter_1", 8, "filter_2", 4, "dense_neurons_1", 16,
+        NetworkSpec net = Networks.build("custom_cnn", Map.of("filter_1", 16, "filter_2", 16, "dense_neurons_1", 16,
                 "dense_neurons_2", 8, "model_reg", "local_response", "pooling_2", "min"), 20, 20, 2);
         try (TrainableModel model = BACKEND.create(net, SGD, BCE, 1)) {
             assertThat(model.parameterCount()).isEqualTo(net.trainableParameters() + net.stateParameters());

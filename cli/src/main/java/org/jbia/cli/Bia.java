@@ -1,0 +1,27 @@
+package org.jbia.cli;
+
+import org.jbia.cli.command.DownCommand;
+import org.jbia.cli.command.StatusCommand;
+import org.jbia.cli.command.TrainCommand;
+import org.jbia.cli.command.UpCommand;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code bia} command. */
+@Command(name = "bia", mixinStandardHelpOptions = true, version = "jBIA 0.1.0",
+        description = "jBIA: train and tune CNN classifiers on astronomical cutouts, as Kafka-driven services.",
+        subcommands = {UpCommand.class, StatusCommand.class, DownCommand.class, TrainCommand.class,
+                CommandLine.HelpCommand.class})
+public final class Bia {
+
+    public static void main(String[] args) {
+        int code = new CommandLine(new Bia())
+                .setExecutionExceptionHandler((e, cmd, parsed) -> {
+                    cmd.getErr().println("bia " + cmd.getCommandName() + ": " + e.getMessage());
+                    return 1;
+                })
+                .execute(args);
+        // minio's HTTP client and the JDK's keep non-daemon threads; the command is done.
+        System.exit(code);
+    }
+}
