@@ -1,6 +1,9 @@
 package org.jbia.cli;
 
+import org.jbia.cli.command.DemoCommand;
 import org.jbia.cli.command.DownCommand;
+import org.jbia.cli.command.InspectCommand;
+import org.jbia.cli.command.SimulateCommand;
 import org.jbia.cli.command.StatusCommand;
 import org.jbia.cli.command.TrainCommand;
 import org.jbia.cli.command.UpCommand;
@@ -10,7 +13,8 @@ import picocli.CommandLine.Command;
 /** The {@code bia} command. */
 @Command(name = "bia", mixinStandardHelpOptions = true, version = "jBIA 0.1.0",
         description = "jBIA: train and tune CNN classifiers on astronomical cutouts, as Kafka-driven services.",
-        subcommands = {UpCommand.class, StatusCommand.class, DownCommand.class, TrainCommand.class,
+        subcommands = {DemoCommand.class, UpCommand.class, StatusCommand.class, DownCommand.class, TrainCommand.class,
+                InspectCommand.class, SimulateCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Bia {
 

@@ -51,11 +51,15 @@ final class KafkaBroker implements AutoCloseable {
         Properties props = config(logDir, port, controllerPort, partitions);
         writeConfig(configFile, props);
         String clusterId = formatOnce(logDir, configFile);
-        KafkaRaftServer server;
+        KafkaRaftServer server = null;
         try {
             server = new KafkaRaftServer(KafkaConfig.fromProps(props, false), Time.SYSTEM);
             server.startup();
         } catch (RuntimeException e) {
+            if (server != null) {
+                // release the log dir lock and whatever sockets did open
+                server.shutdown();
+            }
             throw new LocalStackException("the Kafka broker did not start on 127.0.0.1:" + port + " (log dir "
                     + logDir + "): " + e.getMessage(), e);
         }

@@ -34,71 +34,115 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Starts the real broker and S3 server in this JVM; each start takes a few seconds. */
+/**
+ * Starts the real broker and S3 server in this JVM, once for the class (each start costs seconds on
+ * a busy 2-core machine); the restart test runs last because it stops and restarts that stack.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class LocalStackTest {
     private static final String TOPIC = "bia.test.events";
 
-    @TempDir
-    Path dir;
+    private Path dir;
+    private LocalStack stack;
+
+    @BeforeAll
+    void start(@TempDir Path classDir) {
+        dir = classDir;
+        stack = LocalStack.start(StackConfig.of(dir).withCredentials("jbia-test", "jbia-test-secret")
+                .withTopics(List.of(TOPIC), 3));
+    }
+
+    @AfterAll
+    void stop() {
+        if (stack != null) {
+            stack.close();
+        }
+    }
 
     @Test
+    void listensOnLoopbackWithTheGivenCredentials() {
+        assertThat(stack.kafkaBootstrap()).matches("127\\.0\\.0\\.1:\\d+");
+        assertThat(stack.s3Endpoint()).matches("http://127\\.0\\.0\\.1:\\d+");
+        assertThat(stack.accessKey()).isEqualTo("jbia-test");
+        assertThat(stack.dataDir()).isEqualTo(dir.toAbsolutePath().normalize());
+    }
+
+    @Test
+    void createsTheRequestedTopicsWithTheRequestedPartitions() throws Exception {
+        assertThat(partitions(stack, TOPIC)).isEqualTo(3);
+    }
+
+    @Test
+    void topicsCreatedOnFirstUseGetTheConfiguredPartitions() throws Exception {
+        produce(stack, "bia.test.auto", "k", "v");
+        assertThat(partitions(stack, "bia.test.auto")).isEqualTo(3);
+    }
+
+    @Test
+    void aProducedRecordIsConsumed() throws Exception {
+        produce(stack, "bia.test.roundtrip", "job-1", "hello");
+        assertThat(consumeAll(stack, "bia.test.roundtrip", 1)).containsExactly("job-1=hello");
+    }
+
+    @Test
+    void storesAndReturnsObjects() throws Exception {
+        MinioClient s3 = s3(stack);
+        s3.makeBucket(MakeBucketArgs.builder().bucket("roundtrip").build());
+        byte[] bytes = "float32 pixels".getBytes(StandardCharsets.UTF_8);
+        s3.putObject(PutObjectArgs.builder().bucket("roundtrip").object("a/b.npy")
+                .stream(new ByteArrayInputStream(bytes), (long) bytes.length, -1L).build());
+        assertThat(read(s3, "roundtrip", "a/b.npy")).isEqualTo(bytes);
+        assertThat(dir.resolve("s3/roundtrip")).isDirectory();
+    }
+
+    @Test
+    void s3RejectsRequestsSignedWithAnotherSecret() {
+        MinioClient wrong = MinioClient.builder().endpoint(stack.s3Endpoint()).region("us-east-1")
+                .credentials("jbia-test", "not-the-secret").build();
+        assertThatThrownBy(() -> wrong.makeBucket(MakeBucketArgs.builder().bucket("nope").build()))
+                .isInstanceOfSatisfying(ErrorResponseException.class,
+                        e -> assertThat(e.errorResponse().code()).isEqualTo("SignatureDoesNotMatch"));
+    }
+
+    @Test
+    @Order(Integer.MAX_VALUE)
     void recordsTopicsAndObjectsSurviveARestartOnTheSameDataDir() throws Exception {
-        StackConfig config = StackConfig.of(dir).withTopics(List.of(TOPIC), 3);
-        String clusterId;
-        try (LocalStack stack = LocalStack.start(config)) {
-            clusterId = stack.clusterId();
-            assertThat(stack.kafkaBootstrap()).startsWith("127.0.0.1:");
-            assertThat(stack.s3Endpoint()).startsWith("http://127.0.0.1:");
-            assertThat(partitions(stack, TOPIC)).isEqualTo(3);
-
-            produce(stack, TOPIC, "job-1", "hello");
-            assertThat(consumeAll(stack, TOPIC, 1)).containsExactly("job-1=hello");
-
-            MinioClient s3 = s3(stack);
-            s3.makeBucket(MakeBucketArgs.builder().bucket("datasets").build());
-            byte[] bytes = "float32 pixels".getBytes(StandardCharsets.UTF_8);
-            s3.putObject(PutObjectArgs.builder().bucket("datasets").object("a/b.npy")
-                    .stream(new ByteArrayInputStream(bytes), (long) bytes.length, -1L).build());
-            assertThat(read(s3, "datasets", "a/b.npy")).isEqualTo(bytes);
-        }
+        String clusterId = stack.clusterId();
+        produce(stack, TOPIC, "job-2", "kept");
+        MinioClient s3 = s3(stack);
+        s3.makeBucket(MakeBucketArgs.builder().bucket("datasets").build());
+        byte[] bytes = "kept pixels".getBytes(StandardCharsets.UTF_8);
+        s3.putObject(PutObjectArgs.builder().bucket("datasets").object("x.npy")
+                .stream(new ByteArrayInputStream(bytes), (long) bytes.length, -1L).build());
+        stack.close();
         assertThat(dir.resolve("kafka/meta.properties")).exists();
-        assertThat(dir.resolve("s3/datasets")).isDirectory();
 
-        // new ports and new generated credentials, same data
-        try (LocalStack stack = LocalStack.start(config)) {
-            assertThat(stack.clusterId()).isEqualTo(clusterId);
-            assertThat(partitions(stack, TOPIC)).isEqualTo(3);
-            assertThat(consumeAll(stack, TOPIC, 1)).containsExactly("job-1=hello");
-            MinioClient s3 = s3(stack);
-            assertThat(s3.bucketExists(BucketExistsArgs.builder().bucket("datasets").build())).isTrue();
-            assertThat(new String(read(s3, "datasets", "a/b.npy"), StandardCharsets.UTF_8)).isEqualTo("float32 pixels");
-        }
+        // new ports and newly generated credentials, same data
+        stack = LocalStack.start(StackConfig.of(dir));
+        assertThat(stack.clusterId()).isEqualTo(clusterId);
+        assertThat(stack.accessKey()).isNotEqualTo("jbia-test");
+        assertThat(partitions(stack, TOPIC)).isEqualTo(3);
+        assertThat(consumeAll(stack, TOPIC, 1)).containsExactly("job-2=kept");
+        MinioClient again = s3(stack);
+        assertThat(again.bucketExists(BucketExistsArgs.builder().bucket("datasets").build())).isTrue();
+        assertThat(read(again, "datasets", "x.npy")).isEqualTo(bytes);
     }
 
     @Test
-    void autoCreatedTopicsGetTheConfiguredPartitionsAndS3RejectsWrongCredentials() throws Exception {
-        try (LocalStack stack = LocalStack.start(StackConfig.of(dir).withCredentials("jbia-test", "jbia-test-secret")
-                .withTopics(List.of(), 5))) {
-            assertThat(stack.accessKey()).isEqualTo("jbia-test");
-            produce(stack, "bia.test.auto", "k", "v");
-            assertThat(partitions(stack, "bia.test.auto")).isEqualTo(5);
-
-            MinioClient wrong = MinioClient.builder().endpoint(stack.s3Endpoint()).region("us-east-1")
-                    .credentials("jbia-test", "not-the-secret").build();
-            assertThatThrownBy(() -> wrong.makeBucket(MakeBucketArgs.builder().bucket("nope").build()))
-                    .isInstanceOfSatisfying(ErrorResponseException.class,
-                            e -> assertThat(e.errorResponse().code()).isEqualTo("SignatureDoesNotMatch"));
-        }
-    }
-
-    @Test
-    void aTakenKafkaPortIsRefusedNamingThePort() throws Exception {
+    void aTakenKafkaPortIsRefusedNamingThePort(@TempDir Path other) throws Exception {
         try (ServerSocket taken = new ServerSocket(0, 1, Ports.LOOPBACK)) {
             int port = taken.getLocalPort();
-            assertThatThrownBy(() -> LocalStack.start(StackConfig.of(dir).withPorts(port, 0)))
+            assertThatThrownBy(() -> LocalStack.start(StackConfig.of(other).withPorts(port, 0)))
                     .isInstanceOf(LocalStackException.class)
                     .hasMessageContaining("kafka port " + port)
                     .hasMessageContaining("already in use");
@@ -106,19 +150,19 @@ class LocalStackTest {
     }
 
     @Test
-    void aDataDirThatCannotBeCreatedIsRefusedNamingIt() throws Exception {
-        Path file = Files.writeString(dir.resolve("not-a-dir"), "x");
+    void aDataDirThatCannotBeCreatedIsRefusedNamingIt(@TempDir Path other) throws Exception {
+        Path file = Files.writeString(other.resolve("not-a-dir"), "x");
         assertThatThrownBy(() -> LocalStack.start(StackConfig.of(file.resolve("data"))))
                 .isInstanceOf(LocalStackException.class)
                 .hasMessageContaining("cannot create data directory " + file.resolve("data").resolve("kafka"));
     }
 
     @Test
-    void anInvalidTopicNameIsRefusedBeforeAnythingStarts() {
-        assertThatThrownBy(() -> LocalStack.start(StackConfig.of(dir).withTopics(List.of("bad topic"), 1)))
+    void anInvalidTopicNameIsRefusedBeforeAnythingStarts(@TempDir Path other) {
+        assertThatThrownBy(() -> LocalStack.start(StackConfig.of(other).withTopics(List.of("bad topic"), 1)))
                 .isInstanceOf(LocalStackException.class)
                 .hasMessageContaining("topic 'bad topic' is not a valid Kafka topic name");
-        assertThat(dir.resolve("kafka")).doesNotExist();
+        assertThat(other.resolve("kafka")).doesNotExist();
     }
 
     private static int partitions(LocalStack stack, String topic) throws Exception {

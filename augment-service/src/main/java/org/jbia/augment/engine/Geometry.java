@@ -16,11 +16,8 @@ import org.jbia.common.schema.AugmentSpec;
  * @param shear       tangent of the shear angle
  * @param shearAlongX true: x' = x + shear·y; false: y' = y + shear·x
  */
-public record Geometry(int shiftX, int shiftY, boolean flipX, boolean flipY, double angleDeg, double zoom,
+record Geometry(int shiftX, int shiftY, boolean flipX, boolean flipY, double angleDeg, double zoom,
                        double shear, boolean shearAlongX) {
-
-    /** No change at all: an exact copy (of the crop window). */
-    public static final Geometry IDENTITY = new Geometry(0, 0, false, false, 0, 1, 0, true);
 
     /**
      * Draws one image's geometry. Every draw is made whether or not its step is enabled, so turning

@@ -140,8 +140,6 @@ final class Warp {
     private static void nearest(float[] src, int srcBase, int h, int w, int bands, float[] dst, int dstBase,
                                 int outH, int outW, InverseAffine m, Fill fill) {
         final int stride = w * bands;
-        final double maxX = w - 0.5;
-        final double maxY = h - 0.5;
         int o = dstBase;
         for (int uy = 0; uy < outH; uy++) {
             // Shifted by one half so that truncation rounds to the nearest pixel.
@@ -150,7 +148,7 @@ final class Warp {
             for (int ux = 0; ux < outW; ux++, x += m.m00(), y += m.m10(), o += bands) {
                 int ix;
                 int iy;
-                if (x >= 0 && y >= 0 && x < maxX + 0.5 && y < maxY + 0.5) {
+                if (x >= 0 && y >= 0 && x < w && y < h) {
                     ix = (int) x;
                     iy = (int) y;
                 } else {
@@ -163,7 +161,10 @@ final class Warp {
                         continue;
                     }
                 }
-                System.arraycopy(src, srcBase + iy * stride + ix * bands, dst, o, bands);
+                int i = srcBase + iy * stride + ix * bands;
+                for (int c = 0; c < bands; c++) {
+                    dst[o + c] = src[i + c];
+                }
             }
         }
     }

@@ -3,6 +3,7 @@ package org.jbia.cli.client;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.PrintStream;
 import java.time.Duration;
+import java.util.Comparator;
 import java.util.Iterator;
 import java.util.Map;
 
@@ -68,15 +69,21 @@ public final class JobWatcher {
         return "epoch " + epoch + "/" + epochs + " [" + "#".repeat(filled) + "-".repeat(BAR - filled) + "]";
     }
 
+    /** Metrics in a steady order: training ones first, then their val_ versions, each alphabetically. */
     public static String metrics(JsonNode metrics) {
-        StringBuilder s = new StringBuilder();
+        java.util.TreeMap<String, Double> sorted = new java.util.TreeMap<>(
+                Comparator.comparing((String k) -> k.startsWith("val_")).thenComparing(k -> k));
         for (Iterator<Map.Entry<String, JsonNode>> it = metrics.fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> e = it.next();
+            sorted.put(e.getKey(), e.getValue().asDouble());
+        }
+        StringBuilder s = new StringBuilder();
+        sorted.forEach((k, v) -> {
             if (!s.isEmpty()) {
                 s.append("  ");
             }
-            s.append(e.getKey()).append(' ').append(String.format("%.4f", e.getValue().asDouble()));
-        }
+            s.append(k).append(' ').append(String.format("%.4f", v));
+        });
         return s.toString();
     }
 

@@ -12,10 +12,10 @@ import org.jbia.common.schema.Problems;
  * background subtracted and in the counts of pyBIA's lens example (where {@code max_pixel = 100}
  * per band is the normalisation), so that the example's whole workflow can run with no data of one's own.
  *
- * <p>A lens is a red elliptical (Sérsic n 2.5–5) whose mass, a singular isothermal ellipsoid plus
+ * <p>A lens is a red elliptical (Sérsic n 2.5–4.5) whose mass, a singular isothermal ellipsoid plus
  * external shear, bends the light of a blue star-forming galaxy behind it into arcs, rings or
  * multiple images (ray-traced on 4x4 sub-pixels). The non-lenses are the mix of {@link NonLensKind}.
- * Every cutout gets a PSF (Gaussian core plus wing, seeing 0.8–1.25"), field galaxies and stars, and
+ * Every cutout gets a PSF (Gaussian core plus wing, seeing 0.8–1.2" in i), field galaxies and stars, and
  * sky plus Poisson noise. Pixel scale {@value #PIXEL_SCALE_ARCSEC}" (DECam, as in DES and DECaLS).
  * See {@code docs/simulator.md} for every range.
  *

@@ -13,9 +13,11 @@ import java.util.SplittableRandom;
 final class Renderer {
     /** Sub-pixels per side for the ray-traced lensed light: arcs are thin, magnification varies fast. */
     static final int LENSED_SUBSAMPLING = 4;
-    /** Sub-pixels per side within two pixels of a profile's centre, where a de Vaucouleurs cusp lives. */
-    private static final int CORE_SUBSAMPLING = 8;
-    private static final int FINE_SUBSAMPLING = 3;
+    /** Sub-pixels per side within 1.5 pixels of a profile's centre, where a de Vaucouleurs cusp lives. */
+    private static final int CORE_SUBSAMPLING = 6;
+    private static final double CORE_RADIUS = 1.5;
+    /** Sub-pixels per side within a profile's {@link SurfaceBrightness#fineRadius()}. */
+    private static final int FINE_SUBSAMPLING = 2;
     /**
      * Light below this per pixel is not drawn: a hundredth of the quietest sky noise, so what is left
      * out cannot be seen, while bright ellipticals' halos still cover the cutout.
@@ -86,7 +88,7 @@ final class Renderer {
                 if (d > extent) {
                     continue;
                 }
-                int s = d < 2 ? CORE_SUBSAMPLING : d < fine ? FINE_SUBSAMPLING : 1;
+                int s = d < CORE_RADIUS ? CORE_SUBSAMPLING : d < fine ? FINE_SUBSAMPLING : 1;
                 double sum = 0;
                 for (int j = 0; j < s; j++) {
                     double py = y - pad + (j + 0.5) / s - 0.5;

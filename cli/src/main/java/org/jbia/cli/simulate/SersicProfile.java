@@ -118,7 +118,7 @@ final class SersicProfile implements SurfaceBrightness {
 
     @Override
     public double fineRadius() {
-        return Math.min(3 + 1.5 * halfLightRadius, 20);
+        return Math.min(2 + halfLightRadius, 12);
     }
 
     /** Lanczos approximation (g = 7, 9 terms), accurate to about 1e-15 for the arguments used here. */

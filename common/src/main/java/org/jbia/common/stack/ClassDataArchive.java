@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.UUID;
+import java.util.stream.Stream;
 
 /**
  * A class-data-sharing archive ({@code local-stack.jsa}) of the classes Kafka and s3proxy load, kept
@@ -82,15 +83,24 @@ final class ClassDataArchive {
         }
     }
 
+    /** Newer than the jar and every jar in lib/: the JVM would reject an archive of other class files. */
     private static boolean isFresh(Path archive, Path jar) {
         try {
             if (!Files.isRegularFile(archive)) {
                 return false;
             }
             long made = Files.getLastModifiedTime(archive).toMillis();
+            if (made <= Files.getLastModifiedTime(jar).toMillis()) {
+                return false;
+            }
             Path lib = jar.resolveSibling("lib");
-            return made > Files.getLastModifiedTime(jar).toMillis()
-                    && (!Files.isDirectory(lib) || made > Files.getLastModifiedTime(lib).toMillis());
+            if (!Files.isDirectory(lib)) {
+                return true;
+            }
+            try (Stream<Path> jars = Files.list(lib)) {
+                return jars.allMatch(j -> j.toFile().lastModified() < made)
+                        && Files.getLastModifiedTime(lib).toMillis() < made;
+            }
         } catch (IOException e) {
             return false;
         }

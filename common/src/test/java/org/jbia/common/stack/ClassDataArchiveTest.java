@@ -49,6 +49,16 @@ class ClassDataArchiveTest {
     }
 
     @Test
+    void anArchiveOlderThanAnUpdatedLibraryIsNotUsed() throws Exception {
+        Path archive = Files.writeString(dir.resolve("local-stack.jsa"), "archive");
+        Files.setLastModifiedTime(archive, FileTime.from(Instant.now().minusSeconds(1800)));
+        assertThat(ClassDataArchive.forLaunch(jar, false).jvmOptions()).hasSize(2);
+        Files.writeString(dir.resolve("lib/kafka-clients.jar"), "newer");
+        Files.setLastModifiedTime(dir.resolve("lib"), FileTime.from(Instant.now().minusSeconds(3600)));
+        assertThat(ClassDataArchive.forLaunch(jar, false).jvmOptions()).isEmpty();
+    }
+
+    @Test
     void anArchiveOlderThanARebuiltJarIsNotUsed() throws Exception {
         Path archive = Files.writeString(dir.resolve("local-stack.jsa"), "old");
         Files.setLastModifiedTime(archive, FileTime.from(Instant.now().minusSeconds(7200)));

@@ -10,14 +10,13 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.jbia.common.array.ArrayFormatException;
 import org.jbia.common.array.ImageStack;
-import org.jbia.common.array.Npy;
+import org.jbia.common.array.ArrayFiles;
 import org.jbia.common.schema.JobSpec;
 import org.jbia.common.schema.JsonCodec;
 import org.jbia.common.schema.MalformedEventException;
@@ -59,9 +58,10 @@ public class JobResource {
         uploads.forEach((field, upload) -> {
             if (upload != null) {
                 try {
-                    arrays.put(field, Npy.read(Files.readAllBytes(upload.uploadedFile())));
-                } catch (ArrayFormatException | java.io.IOException | java.io.UncheckedIOException e) {
-                    problems.add(field + ": " + upload.fileName() + " is not a readable .npy array: " + e.getMessage());
+                    arrays.put(field, ArrayFiles.read(upload.uploadedFile(), null));
+                } catch (ArrayFormatException | java.io.UncheckedIOException e) {
+                    problems.add(field + ": " + upload.fileName() + " is not a readable array (.npy, .npz or FITS): "
+                            + e.getMessage());
                 }
             }
         });

@@ -45,7 +45,8 @@ public final class TpeSampler implements Sampler {
      */
     public record Options(Direction direction, long seed, int nStartupTrials, int nEiCandidates,
                           boolean considerPrior, double priorWeight, boolean considerMagicClip,
-                          boolean considerEndpoints, boolean constantLiar, boolean unscaledDensity) {
+                          boolean considerEndpoints, boolean constantLiar, boolean unscaledDensity,
+                          boolean multivariate) {
 
         public Options {
             Problems problems = new Problems();
@@ -61,22 +62,27 @@ public final class TpeSampler implements Sampler {
         }
 
         public static Options defaults(Direction direction, long seed) {
-            return new Options(direction, seed, 10, 24, true, 1.0, true, false, true, true);
+            return new Options(direction, seed, 10, 24, true, 1.0, true, false, true, true, false);
         }
 
         public Options withConstantLiar(boolean on) {
             return new Options(direction, seed, nStartupTrials, nEiCandidates, considerPrior, priorWeight,
-                    considerMagicClip, considerEndpoints, on, unscaledDensity);
+                    considerMagicClip, considerEndpoints, on, unscaledDensity, multivariate);
         }
 
         public Options withUnscaledDensity(boolean on) {
             return new Options(direction, seed, nStartupTrials, nEiCandidates, considerPrior, priorWeight,
-                    considerMagicClip, considerEndpoints, constantLiar, on);
+                    considerMagicClip, considerEndpoints, constantLiar, on, multivariate);
+        }
+
+        public Options withMultivariate(boolean on) {
+            return new Options(direction, seed, nStartupTrials, nEiCandidates, considerPrior, priorWeight,
+                    considerMagicClip, considerEndpoints, constantLiar, unscaledDensity, on);
         }
 
         public Options withStartupTrials(int n) {
             return new Options(direction, seed, n, nEiCandidates, considerPrior, priorWeight,
-                    considerMagicClip, considerEndpoints, constantLiar, unscaledDensity);
+                    considerMagicClip, considerEndpoints, constantLiar, unscaledDensity, multivariate);
         }
     }
 
@@ -116,31 +122,103 @@ public final class TpeSampler implements Sampler {
         if (!startup) {
             split(ranked, gamma(finished), below, above);
         }
+        Map<String, Object> joint = startup || !options.multivariate()
+                ? Map.of() : sampleJoint(space, below, above, rng);
         for (Param p : space.params()) {
             if (!space.isActive(p, out)) {
                 continue;
             }
-            out.put(p.name(), startup ? RandomSampler.draw(p, rng) : sampleTpe(p, below, above, rng));
+            Object v;
+            if (joint.containsKey(p.name())) {
+                v = joint.get(p.name());
+            } else {
+                v = startup ? RandomSampler.draw(p, rng) : sampleTpe(p, below, above, rng);
+            }
+            out.put(p.name(), v);
         }
         return out;
+    }
+
+    /**
+     * Multivariate TPE over the parameters every trial has (Optuna's intersection search space:
+     * here the unconditional ones with more than one value); conditional ones stay univariate.
+     */
+    private Map<String, Object> sampleJoint(SearchSpace space, List<TrialRecord> below, List<TrialRecord> above,
+                                            SplittableRandom rng) {
+        List<Param> params = new ArrayList<>();
+        for (Param p : space.params()) {
+            if (p.condition() == null && !singleValued(p)) {
+                params.add(p);
+            }
+        }
+        if (params.isEmpty()) {
+            return Map.of();
+        }
+        ParzenEstimator l = new ParzenEstimator(params, jointObservations(params, below), options, true);
+        ParzenEstimator g = new ParzenEstimator(params, jointObservations(params, above), options, true);
+        double[][] candidates = l.sampleJoint(rng, options.nEiCandidates());
+        int best = argmaxRatio(l.logPdfJoint(candidates), g.logPdfJoint(candidates));
+        Map<String, Object> out = new LinkedHashMap<>();
+        for (int i = 0; i < params.size(); i++) {
+            out.put(params.get(i).name(), external(params.get(i), candidates[best][i]));
+        }
+        return out;
+    }
+
+    private static boolean singleValued(Param p) {
+        if (p instanceof FloatParam f) {
+            return f.low() == f.high();
+        }
+        if (p instanceof IntParam i) {
+            return i.low() == i.high();
+        }
+        return ((CategoricalParam) p).choices().size() == 1;
+    }
+
+    /** Rows of the trials that have all {@code params} with values in their domains. */
+    private static double[][] jointObservations(List<Param> params, List<TrialRecord> trials) {
+        List<double[]> rows = new ArrayList<>();
+        for (TrialRecord t : trials) {
+            double[] row = new double[params.size()];
+            boolean complete = true;
+            for (int i = 0; i < params.size() && complete; i++) {
+                Param p = params.get(i);
+                Object v = t.params().get(p.name());
+                complete = t.params().containsKey(p.name()) && p.contains(v);
+                if (complete) {
+                    row[i] = internal(p, v);
+                }
+            }
+            if (complete) {
+                rows.add(row);
+            }
+        }
+        return rows.toArray(new double[0][]);
+    }
+
+    /** Index of the first candidate maximising log l − log g, as np.argmax. */
+    private static int argmaxRatio(double[] logL, double[] logG) {
+        int best = 0;
+        double bestScore = logL[0] - logG[0];
+        for (int i = 1; i < logL.length; i++) {
+            double score = logL[i] - logG[i];
+            if (score > bestScore) {
+                best = i;
+                bestScore = score;
+            }
+        }
+        return best;
+    }
+
+    private static double internal(Param p, Object v) {
+        return p instanceof CategoricalParam c ? c.indexOf(v) : ((Number) v).doubleValue();
     }
 
     private Object sampleTpe(Param p, List<TrialRecord> below, List<TrialRecord> above, SplittableRandom rng) {
         ParzenEstimator l = new ParzenEstimator(p, observations(p, below), options);
         ParzenEstimator g = new ParzenEstimator(p, observations(p, above), options);
         double[] candidates = l.sample(rng, options.nEiCandidates());
-        double[] logL = l.logPdf(candidates);
-        double[] logG = g.logPdf(candidates);
-        int best = 0;
-        double bestScore = Double.NEGATIVE_INFINITY;
-        for (int i = 0; i < candidates.length; i++) {
-            double score = logL[i] - logG[i];
-            // First maximum wins, as np.argmax.
-            if (score > bestScore || (i == 0)) {
-                best = i;
-                bestScore = score;
-            }
-        }
+        int best = argmaxRatio(l.logPdf(candidates), g.logPdf(candidates));
         return external(p, candidates[best]);
     }
 
@@ -157,7 +235,7 @@ public final class TpeSampler implements Sampler {
                 // A value from an earlier version of the space; it says nothing about this domain.
                 continue;
             }
-            out[n++] = p instanceof CategoricalParam c ? c.indexOf(v) : ((Number) v).doubleValue();
+            out[n++] = internal(p, v);
         }
         return java.util.Arrays.copyOf(out, n);
     }

@@ -26,7 +26,7 @@ public final class Dl4jBackend implements TrainingBackend {
         Properties env = Nd4j.getExecutioner().getEnvironmentInformation();
         description = "DL4J 1.0.0-M2.1, ND4J backend " + env.getProperty("backend")
                 + (env.containsKey("cuda.devicesInformation") ? ", devices " + env.get("cuda.devicesInformation")
-                : ", device CPU (" + env.getProperty("cores") + " cores)")
+                : ", device CPU (" + Runtime.getRuntime().availableProcessors() + " cores)")
                 + ", BLAS " + env.getProperty("blas.vendor") + ", threads " + Nd4j.getEnvironment().maxThreads()
                 + ", oneDNN helpers " + (oneDnn ? "on" : "off");
         LOG.log(System.Logger.Level.INFO, description);

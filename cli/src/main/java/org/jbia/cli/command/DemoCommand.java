@@ -1,0 +1,112 @@
+package org.jbia.cli.command;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.jbia.cli.client.JbiaClient;
+import org.jbia.cli.simulate.LensSimulator;
+import org.jbia.cli.simulate.Sample;
+import org.jbia.cli.simulate.SimulationWriter;
+import org.jbia.cli.stack.JbiaStack;
+import org.jbia.cli.stack.ProjectHome;
+import org.jbia.cli.stack.ServiceProcess;
+import org.jbia.common.schema.AugmentSpec;
+import org.jbia.common.schema.JobSpec;
+import org.jbia.common.schema.TrainSpec;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code bia demo}: the lens example of pyBIA's documentation, end to end, on simulated data: the
+ * README's first command.
+ */
+@Command(name = "demo", mixinStandardHelpOptions = true,
+        description = "Run pyBIA's lens example on this machine: start jBIA if it is not running, simulate 20 lenses "
+                + "and 500 other galaxies, augment the lenses as the example does (25 per lens, crop to 67, shifts, "
+                + "flips, rotation, zoom, cutouts) and crop the others to match, train AlexNet with validation data, "
+                + "evaluate on a fresh simulated set and print AUROC and the true-positive rates at 0 and 10 false "
+                + "positives. --quick runs a small version (CI).")
+public class DemoCommand implements Callable<Integer> {
+    @Option(names = "--quick", description = "A small version: fewer images, a small network, 3 epochs.")
+    boolean quick;
+
+    @Option(names = "--seed", defaultValue = "1909", description = "Seed of the simulation and the job (default 1909).")
+    long seed;
+
+    @Option(names = "--keep-running", description = "Leave jBIA running afterwards if the demo started it.")
+    boolean keepRunning;
+
+    @Option(names = "--json", description = "Print the final result as one JSON object on stdout.")
+    boolean json;
+
+    @Mixin
+    StackOptions stack;
+
+    @Override
+    public Integer call() {
+        Path dataDir = stack.dataDir();
+        boolean startedHere = false;
+        var running = JbiaStack.read(dataDir);
+        if (stack.url == null && (running.isEmpty()
+                || !running.get().services().stream().allMatch(ServiceProcess.Handle::isAlive))) {
+            if (running.isPresent()) {
+                JbiaStack.down(dataDir);
+            }
+            System.err.println("starting jBIA (Kafka, S3, augment-service, train-service, optimize-service)...");
+            JbiaStack.up(ProjectHome.find(), dataDir, Map.of(), true);
+            startedHere = true;
+        }
+        try {
+            return run(stack.client(), dataDir.resolve("demo"));
+        } finally {
+            if (startedHere && !keepRunning) {
+                System.err.println("stopping jBIA (keep it with --keep-running)...");
+                JbiaStack.down(dataDir);
+            }
+        }
+    }
+
+    private int run(JbiaClient client, Path dir) {
+        int others = quick ? 120 : 500;
+        int testLenses = quick ? 40 : 200;
+        int testOthers = quick ? 200 : 2000;
+        long start = System.nanoTime();
+        System.err.printf("simulating %d lenses and %d others for training, %d and %d for validation, %d and %d for "
+                + "testing...%n", 20, others, 20, 100, testLenses, testOthers);
+        Path train = dir.resolve("train");
+        Path val = dir.resolve("val");
+        Path test = dir.resolve("test");
+        SimulationWriter.write(LensSimulator.simulate(20, others, seed), train);
+        SimulationWriter.write(LensSimulator.simulate(20, 100, seed + 1), val);
+        Sample testSet = LensSimulator.simulate(testLenses, testOthers, seed + 2);
+        SimulationWriter.write(testSet, test);
+
+        // The example's calls: augment_positive(batch=25, ...) and augment_negative(mask_size, num_masks, image_size).
+        int batch = quick ? 6 : 25;
+        AugmentSpec lenses = new AugmentSpec(batch, 10, 10, true, true, true, null, 67, new double[] {0.9, 1.1},
+                null, 5.0, 5, null, null, null, null);
+        AugmentSpec rest = new AugmentSpec(1, null, null, null, null, null, null, 67, null, null, 5.0, 5, null, null,
+                null, null);
+        TrainSpec training = quick
+                ? new TrainSpec("custom_cnn", Map.of("filter_1", 16, "filter_size_1", 5, "strides_1", 2,
+                "pool_stride_1", 3, "dense_neurons_1", 64), 3, 32, "adam", 1e-3, null, null, null, null, null, null,
+                null, null, null, 0, null, null, true, 0.0, new double[] {100, 100, 100}, null, null, null)
+                : new TrainSpec("alexnet", null, 10, 32, "adam", 1e-4, null, null, null, null, null, null, null, null,
+                null, 3, "val_loss", true, true, 0.0, new double[] {100, 100, 100}, null, null, null);
+        JobSpec spec = new JobSpec(quick ? "demo-quick" : "demo", lenses, rest, training, seed);
+        Map<String, Path> arrays = new LinkedHashMap<>();
+        arrays.put("positive", train.resolve(SimulationWriter.LENSES_FILE));
+        arrays.put("negative", train.resolve(SimulationWriter.OTHERS_FILE));
+        arrays.put("val_positive", val.resolve(SimulationWriter.LENSES_FILE));
+        arrays.put("val_negative", val.resolve(SimulationWriter.OTHERS_FILE));
+        arrays.put("test_positive", test.resolve(SimulationWriter.LENSES_FILE));
+        arrays.put("test_negative", test.resolve(SimulationWriter.OTHERS_FILE));
+        int code = TrainCommand.run(client, spec, arrays, json, dir.resolve("model.zip"), Duration.ofMinutes(30));
+        System.err.printf("demo finished in %.0f s; data in %s%n", (System.nanoTime() - start) / 1e9, dir);
+        return code;
+    }
+}
