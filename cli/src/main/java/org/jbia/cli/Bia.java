@@ -1,20 +1,22 @@
 package org.jbia.cli;
 
+import org.jbia.cli.command.BenchCommand;
 import org.jbia.cli.command.DemoCommand;
 import org.jbia.cli.command.DownCommand;
 import org.jbia.cli.command.InspectCommand;
+import org.jbia.cli.command.PreviewCommand;
 import org.jbia.cli.command.SimulateCommand;
 import org.jbia.cli.command.StatusCommand;
 import org.jbia.cli.command.TrainCommand;
 import org.jbia.cli.command.UpCommand;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine;
 
 /** The {@code bia} command. */
 @Command(name = "bia", mixinStandardHelpOptions = true, version = "jBIA 0.1.0",
         description = "jBIA: train and tune CNN classifiers on astronomical cutouts, as Kafka-driven services.",
         subcommands = {DemoCommand.class, UpCommand.class, StatusCommand.class, DownCommand.class, TrainCommand.class,
-                InspectCommand.class, SimulateCommand.class,
+                InspectCommand.class, SimulateCommand.class, PreviewCommand.class, BenchCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Bia {
 

@@ -175,6 +175,8 @@ class PipelineTest {
                 "clf = 'lenet'", "alexnet, resnet18, vgg16, custom_cnn");
         assertRefused(new JobSpec(null, null, null, withEpochs(-3), 1L), arrays("small", null, null),
                 "epochs = -3", "> 0");
+        assertRefused(new JobSpec(null, augment(1, 30), null, smallNetwork(1), 1L), arrays("small", null, null),
+                "the classes would come out at 30 and 32 pixels");
         // Every problem at once.
         assertRefused(new JobSpec(null, null, null, withEpochs(-3), 1L),
                 arrays("small", "negative", dir.resolve("other-bands.npy")), "epochs = -3", "have 1 bands");
@@ -213,8 +215,12 @@ class PipelineTest {
     @Test
     @Order(6)
     void anOptimizeServiceKilledMidJobStillKnowsTheJobAfterRestartAndFinishesIt() {
-        String id = submit(new JobSpec("killed-orchestrator", augment(1, 30), null, smallNetwork(12), 5L), "long");
-        await().atMost(JOB_TIMEOUT).until(() -> client.job(id).path("progress").path("epoch").asInt() >= 1);
+        String id = submit(new JobSpec("killed-orchestrator", augment(1, 30), augment(1, 30), smallNetwork(12), 5L), "long");
+        await().atMost(JOB_TIMEOUT).until(() -> {
+            JsonNode job = client.job(id);
+            assertThat(job.path("state").asText()).isNotEqualTo("FAILED");
+            return job.path("progress").path("epoch").asInt() >= 1;
+        });
         stack.service("optimize-service").kill();
         restart("optimize-service");
         client = new JbiaClient(stack.apiUrl());

@@ -135,7 +135,7 @@ final class KafkaBroker implements AutoCloseable {
         throw new LocalStackException("topics " + waiting + " have no leader after " + READY_TIMEOUT.toSeconds() + " s");
     }
 
-    /** Controlled shutdown: the broker leaves, the controller stops, segments are flushed. */
+    /** The broker stops (segments flushed, clean-shutdown markers written), then the controller. */
     @Override
     public void close() {
         server.shutdown();
@@ -196,6 +196,9 @@ final class KafkaBroker implements AutoCloseable {
         // the default 3 s delay only helps when many consumers join at once
         p.setProperty("group.initial.rebalance.delay.ms", "0");
         p.setProperty("num.partitions", Integer.toString(partitions));
+        // leadership has nowhere to move on one node; waiting for the controller's approval only risks
+        // the broker's five-minute wait when the controller is already going down
+        p.setProperty("controlled.shutdown.enable", "false");
         p.setProperty("auto.create.topics.enable", "true");
         return p;
     }

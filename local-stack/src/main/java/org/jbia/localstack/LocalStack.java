@@ -28,14 +28,17 @@ public final class LocalStack implements AutoCloseable {
     private static final String SECRET_CHARS = KEY_CHARS + "abcdefghijklmnopqrstuvwxyz";
 
     private final Path dataDir;
+    private final DataDirLock lock;
     private final KafkaBroker kafka;
     private final S3Server s3;
     private final String accessKey;
     private final String secretKey;
     private boolean closed;
 
-    private LocalStack(Path dataDir, KafkaBroker kafka, S3Server s3, String accessKey, String secretKey) {
+    private LocalStack(Path dataDir, DataDirLock lock, KafkaBroker kafka, S3Server s3, String accessKey,
+                       String secretKey) {
         this.dataDir = dataDir;
+        this.lock = lock;
         this.kafka = kafka;
         this.s3 = s3;
         this.accessKey = accessKey;
@@ -62,15 +65,23 @@ public final class LocalStack implements AutoCloseable {
         String accessKey = config.accessKey() != null ? config.accessKey() : random(KEY_CHARS, 20);
         String secretKey = config.secretKey() != null ? config.secretKey() : random(SECRET_CHARS, 40);
 
-        S3Server s3 = S3Server.start(s3Dir, s3Port, accessKey, secretKey);
+        // before any server touches the files: a second controller on the same metadata log corrupts it
+        DataDirLock lock = DataDirLock.acquire(dataDir);
+        S3Server s3;
         KafkaBroker kafka;
         try {
-            kafka = KafkaBroker.start(kafkaDir, dataDir.resolve("kafka.properties"), kafkaPort, config.partitions());
+            s3 = S3Server.start(s3Dir, s3Port, accessKey, secretKey);
+            try {
+                kafka = KafkaBroker.start(kafkaDir, dataDir.resolve("kafka.properties"), kafkaPort, config.partitions());
+            } catch (RuntimeException e) {
+                s3.close();
+                throw e;
+            }
         } catch (RuntimeException e) {
-            s3.close();
+            lock.close();
             throw e;
         }
-        LocalStack stack = new LocalStack(dataDir, kafka, s3, accessKey, secretKey);
+        LocalStack stack = new LocalStack(dataDir, lock, kafka, s3, accessKey, secretKey);
         try {
             kafka.ensureTopics(config.topics(), config.partitions());
         } catch (RuntimeException e) {
@@ -117,7 +128,11 @@ public final class LocalStack implements AutoCloseable {
         try {
             s3.close();
         } finally {
-            kafka.close();
+            try {
+                kafka.close();
+            } finally {
+                lock.close();
+            }
         }
     }
 

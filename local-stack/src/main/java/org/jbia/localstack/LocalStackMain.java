@@ -58,6 +58,7 @@ public final class LocalStackMain {
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             // the state file goes first, so nobody reads addresses that are about to close
             deleteQuietly(launch.stateFile());
+            haltIfStuck(STOP_LIMIT_SECONDS);
             stack.close();
             System.err.println("local-stack: stopped");
             stopped.countDown();
@@ -76,6 +77,26 @@ public final class LocalStackMain {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    /**
+     * A stop that hangs (a broker waiting on a controller that is gone) must not keep the process, and
+     * the ports and the data-dir lock, for minutes: halt after this long.
+     */
+    static final int STOP_LIMIT_SECONDS = 45;
+
+    private static void haltIfStuck(int seconds) {
+        Thread watchdog = new Thread(() -> {
+            try {
+                Thread.sleep(seconds * 1000L);
+            } catch (InterruptedException e) {
+                return;
+            }
+            System.err.println("local-stack: did not stop within " + seconds + " s; halting");
+            Runtime.getRuntime().halt(2);
+        }, "local-stack-stop-watchdog");
+        watchdog.setDaemon(true);
+        watchdog.start();
     }
 
     /** Kafka logs a lot at INFO; WARN unless the caller set a level with -D. */

@@ -139,6 +139,14 @@ class LocalStackTest {
     }
 
     @Test
+    void aSecondStackOnTheSameDataDirIsRefusedBeforeItTouchesTheFiles() {
+        assertThatThrownBy(() -> LocalStack.start(StackConfig.of(dir)))
+                .isInstanceOf(LocalStackException.class)
+                .hasMessageContaining("data directory " + dir.toAbsolutePath().normalize()
+                        + " is in use by another local stack");
+    }
+
+    @Test
     void aTakenKafkaPortIsRefusedNamingThePort(@TempDir Path other) throws Exception {
         try (ServerSocket taken = new ServerSocket(0, 1, Ports.LOOPBACK)) {
             int port = taken.getLocalPort();

@@ -76,6 +76,19 @@ public final class JbiaClient {
         return sendBytes(HttpRequest.newBuilder(base.resolve("jobs/" + id + "/model")).GET().build());
     }
 
+    /** A PNG grid of one of the job's data sets; {@code query} holds band, first, count, vmin, vmax... */
+    public byte[] preview(String id, String set, Map<String, String> query) {
+        StringBuilder q = new StringBuilder();
+        query.forEach((k, v) -> q.append(q.isEmpty() ? "?" : "&").append(k).append('=')
+                .append(java.net.URLEncoder.encode(v, StandardCharsets.UTF_8)));
+        return sendBytes(HttpRequest.newBuilder(base.resolve("jobs/" + id + "/preview/" + set + q)).GET().build());
+    }
+
+    /** One of the job's data sets as trained on, as .npy bytes. */
+    public byte[] data(String id, String set) {
+        return sendBytes(HttpRequest.newBuilder(base.resolve("jobs/" + id + "/data/" + set)).GET().build());
+    }
+
     public JsonNode report(String id) {
         return json(new String(sendBytes(HttpRequest.newBuilder(base.resolve("jobs/" + id + "/report")).GET().build()),
                 StandardCharsets.UTF_8));

@@ -229,7 +229,10 @@ public final class LocalStackProcess implements AutoCloseable {
         return process.isAlive();
     }
 
-    /** SIGTERM, which stops both servers cleanly and removes the state file; a kill after 30 s. */
+    /**
+     * SIGTERM, which stops both servers cleanly and removes the state file; a kill after 30 s (120 s
+     * while the child records the class-data archive, which only its first exit does).
+     */
     @Override
     public void close() {
         classData.settle(terminate(process.toHandle(), classData.recording() ? RECORDING_STOP_TIMEOUT : STOP_TIMEOUT));

@@ -13,7 +13,7 @@ public class ErrorMappers {
 
     @ServerExceptionMapper
     public Response rejected(SubmissionRejected e) {
-        return json(Response.Status.BAD_REQUEST, "invalid job submission", e.problems());
+        return json(Response.Status.BAD_REQUEST, "invalid request", e.problems());
     }
 
     @ServerExceptionMapper

@@ -2,24 +2,30 @@ package org.jbia.optimize.api;
 
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.NotFoundException;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.jbia.common.array.ArrayFiles;
 import org.jbia.common.array.ArrayFormatException;
 import org.jbia.common.array.ImageStack;
-import org.jbia.common.array.ArrayFiles;
+import org.jbia.common.array.Npy;
+import org.jbia.common.preview.PreviewGrid;
+import org.jbia.common.schema.DatasetRefs;
 import org.jbia.common.schema.JobSpec;
 import org.jbia.common.schema.JsonCodec;
 import org.jbia.common.schema.MalformedEventException;
+import org.jbia.common.schema.ObjectRef;
 import org.jbia.optimize.job.Job;
 import org.jbia.optimize.service.JobOrchestrator;
 import org.jboss.resteasy.reactive.RestForm;
@@ -113,6 +119,69 @@ public class JobResource {
             throw new NotFoundException("job " + id + " has no report yet: it is " + job.state());
         }
         return orchestrator.read(job.result().report());
+    }
+
+    /**
+     * A data set of the job as it was trained on (augmented when the job augmented it), as float32
+     * .npy: what pyBIA's {@code overwrite_training} kept.
+     */
+    @GET
+    @Path("/{id}/data/{set}")
+    @Produces("application/octet-stream")
+    public byte[] data(@PathParam("id") String id, @PathParam("set") String set) {
+        return orchestrator.read(dataRef(job(id), set));
+    }
+
+    /**
+     * A PNG grid of a data set (pyBIA's {@code _plot_positive}/{@code _plot_negative}): one band with
+     * robust limits, or {@code band=all} for a colour composite of three bands.
+     */
+    @GET
+    @Path("/{id}/preview/{set}")
+    @Produces("image/png")
+    public byte[] preview(@PathParam("id") String id, @PathParam("set") String set,
+                          @QueryParam("band") @DefaultValue("0") String band,
+                          @QueryParam("first") @DefaultValue("0") int first,
+                          @QueryParam("count") @DefaultValue("16") int count,
+                          @QueryParam("columns") @DefaultValue("0") int columns,
+                          @QueryParam("vmin") Double vmin, @QueryParam("vmax") Double vmax,
+                          @QueryParam("scale") @DefaultValue("2") int scale) {
+        Integer bandIndex;
+        if (band.equals("all")) {
+            bandIndex = null;
+        } else {
+            try {
+                bandIndex = Integer.parseInt(band);
+            } catch (NumberFormatException e) {
+                throw new SubmissionRejected(List.of("band = '" + band + "' is not allowed: give a band index (0, 1, "
+                        + "...) or 'all' for a colour composite"));
+            }
+        }
+        ImageStack images = Npy.read(orchestrator.read(dataRef(job(id), set)));
+        PreviewGrid.Options options = new PreviewGrid.Options(first, count, columns, bandIndex, vmin, vmax, scale);
+        List<String> problems = PreviewGrid.problems(images, options).messages();
+        if (!problems.isEmpty()) {
+            throw new SubmissionRejected(problems);
+        }
+        return PreviewGrid.png(images, options);
+    }
+
+    private static ObjectRef dataRef(Job job, String set) {
+        DatasetRefs data = job.augmented() != null ? job.augmented() : job.input();
+        ObjectRef ref = switch (set) {
+            case "positive" -> data.positive();
+            case "negative" -> data.negative();
+            case "val_positive" -> data.valPositive();
+            case "val_negative" -> data.valNegative();
+            case "test_positive" -> data.testPositive();
+            case "test_negative" -> data.testNegative();
+            default -> throw new NotFoundException("no data set '" + set + "': expected one of "
+                    + String.join(", ", SubmissionCheck.ARRAY_FIELDS));
+        };
+        if (ref == null) {
+            throw new NotFoundException("job " + job.id() + " has no " + set + " set");
+        }
+        return ref;
     }
 
     private Job job(String id) {

@@ -44,7 +44,22 @@ public final class SubmissionCheck {
         }
         checkCrop(p, "augment_positive.image_size", spec.augmentPositive(), arrays.get("positive"));
         checkCrop(p, "augment_negative.image_size", spec.augmentNegative(), arrays.get("negative"));
+        ImageStack positive = arrays.get("positive");
+        ImageStack negative = arrays.get("negative");
+        if (positive != null && negative != null && positive.height() == negative.height()) {
+            int positiveSize = sizeAfter(spec.augmentPositive(), positive);
+            int negativeSize = sizeAfter(spec.augmentNegative(), negative);
+            if (positiveSize != negativeSize) {
+                p.addMessage("augment_positive.image_size / augment_negative.image_size: the classes would come out at "
+                        + positiveSize + " and " + negativeSize + " pixels; crop both to the same image_size (pyBIA's "
+                        + "example crops the negatives with augment_negative(image_size=...) for this)");
+            }
+        }
         return p.messages();
+    }
+
+    private static int sizeAfter(AugmentSpec spec, ImageStack images) {
+        return spec == null || spec.imageSize() == null ? images.height() : spec.imageSize();
     }
 
     private static void checkCrop(Problems p, String field, AugmentSpec spec, ImageStack images) {

@@ -55,12 +55,24 @@ class SubmissionCheckTest {
     }
 
     @Test
-    void aCropLargerThanTheImagesIsRefused() {
-        AugmentSpec crop = new AugmentSpec(null, null, null, null, null, null, null, 67, null, null, null, null, null,
+    void classesCroppedToDifferentSizesAreRefused() {
+        AugmentSpec crop = new AugmentSpec(null, null, null, null, null, null, null, 40, null, null, null, null, null,
                 null, null, null);
         List<String> problems = SubmissionCheck.problems(new JobSpec(null, crop, null, null, null),
                 classes(ImageStack.zeros(3, 50, 50, 1), ImageStack.zeros(3, 50, 50, 1)), Set.of("positive", "negative"));
-        assertThat(problems).singleElement().asString()
-                .contains("augment_positive.image_size = 67").contains("50-pixel images");
+        assertThat(problems).singleElement().asString().contains("come out at 40 and 50 pixels");
+        assertThat(SubmissionCheck.problems(new JobSpec(null, crop, crop, null, null),
+                classes(ImageStack.zeros(3, 50, 50, 1), ImageStack.zeros(3, 50, 50, 1)), Set.of("positive", "negative")))
+                .isEmpty();
+    }
+
+    @Test
+    void aCropLargerThanTheImagesIsRefused() {
+        AugmentSpec crop = new AugmentSpec(null, null, null, null, null, null, null, 67, null, null, null, null, null,
+                null, null, null);
+        List<String> problems = SubmissionCheck.problems(new JobSpec(null, crop, crop, null, null),
+                classes(ImageStack.zeros(3, 50, 50, 1), ImageStack.zeros(3, 50, 50, 1)), Set.of("positive", "negative"));
+        assertThat(problems).hasSize(2).anyMatch(p -> p.contains("augment_positive.image_size = 67"))
+                .anyMatch(p -> p.contains("augment_negative.image_size = 67")).allMatch(p -> p.contains("50-pixel"));
     }
 }

@@ -1,4 +1,4 @@
-package org.jbia.augment.preview;
+package org.jbia.common.preview;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -10,10 +10,8 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import javax.imageio.ImageIO;
-import org.jbia.augment.engine.Augmenter;
 import org.jbia.common.array.ImageStack;
 import org.jbia.common.array.Npy;
-import org.jbia.common.schema.AugmentSpec;
 import org.jbia.common.schema.InvalidSpecException;
 import org.junit.jupiter.api.Test;
 
@@ -94,9 +92,7 @@ class PreviewGridTest {
     @Test
     void lensPreviewsRender() throws IOException {
         ImageStack lenses = lenses();
-        AugmentSpec spec = new AugmentSpec(4, 10, 10, true, true, true, null, 67, new double[] {0.9, 1.1}, null,
-                5.0, 2, null, null, null, null);
-        ImageStack positives = Augmenter.augment(lenses, spec, 1L, 2);
+        ImageStack positives = org.jbia.common.data.CenterCrop.crop(lenses, 67);
         byte[] grey = PreviewGrid.png(positives, PreviewGrid.Options.defaults());
         byte[] colour = PreviewGrid.png(positives, PreviewGrid.Options.defaults().withBand(null));
         assertThat(ImageIO.read(new ByteArrayInputStream(grey)).getWidth()).isEqualTo(4 * 134 + 5 * 2);

@@ -1,4 +1,4 @@
-package org.jbia.augment.preview;
+package org.jbia.common.preview;
 
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
