@@ -25,8 +25,8 @@ import org.jbia.common.stack.StackInfo;
 public final class JbiaStack {
     /** The services in the order they start: workers first, the API last. */
     public static final List<String> SERVICES = List.of("augment-service", "train-service", "optimize-service");
-    private static final Map<String, String> HEAPS = Map.of("augment-service", "1g", "train-service", "3g",
-            "optimize-service", "512m");
+    private static final Map<String, String> HEAPS = Map.of("augment-service", "2g", "train-service", "4g",
+            "optimize-service", "2g");
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(120);
 
     /** What runs, as recorded. */

@@ -49,7 +49,7 @@ class MedianPrunerTest {
 
     @Test
     void comparesTheTrialsBestValueSoFarAsOptunaDoes() {
-        // Worse than the median at step 1 (4.0 > 3), but its best so far, 2.0 at step 0, beats the median there... and at step 1.
+        // Its loss at step 1 (4.0) is worse than the median there (3), but its best so far (2.0, step 0) is not.
         assertThat(new MedianPruner(Direction.MINIMIZE).shouldPrune(running(9, 2.0, 4.0), five())).isFalse();
     }
 
