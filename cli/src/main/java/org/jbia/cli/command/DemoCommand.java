@@ -85,12 +85,14 @@ public class DemoCommand implements Callable<Integer> {
         Sample testSet = LensSimulator.simulate(testLenses, testOthers, seed + 2);
         SimulationWriter.write(testSet, test);
 
-        // The example's calls: augment_positive(batch=25, ...) and augment_negative(mask_size, num_masks, image_size).
+        // The example's augment_positive(batch=25, ...) call; its augment_negative(mask_size, num_masks, image_size).
         int batch = quick ? 6 : 25;
         AugmentSpec lenses = new AugmentSpec(batch, 10, 10, true, true, true, null, 67, new double[] {0.9, 1.1},
                 null, 5.0, 5, null, null, null, null);
-        AugmentSpec rest = new AugmentSpec(1, null, null, null, null, null, null, 67, null, null, 5.0, 5, null, null,
-                null, null);
+        // The others go through the same warp (one copy each): otherwise interpolation alone would tell the
+        // classes apart, a shortcut the network learns instead of lenses (pyBIA's class-dependent artefacts).
+        AugmentSpec rest = new AugmentSpec(1, 10, 10, true, true, true, null, 67, new double[] {0.9, 1.1}, null, 5.0,
+                5, null, null, null, null);
         TrainSpec training = quick
                 ? new TrainSpec("custom_cnn", Map.of("filter_1", 16, "filter_size_1", 5, "strides_1", 2,
                 "pool_stride_1", 3, "dense_neurons_1", 64), 3, 32, "adam", 1e-3, null, null, null, null, null, null,

@@ -136,8 +136,9 @@ public class TrainCommand implements Callable<Integer> {
         JsonNode result = job.path("result");
         System.out.println("job " + job.path("id").asText() + " completed: " + result.path("epochs_run").asInt()
                 + " epochs (" + result.path("stop_reason").asText() + ") on " + result.path("worker").asText());
-        result.path("metrics").fields().forEachRemaining(e ->
-                System.out.printf("  %-22s %.4f%n", e.getKey(), e.getValue().asDouble()));
+        java.util.TreeMap<String, Double> metrics = new java.util.TreeMap<>();
+        result.path("metrics").fields().forEachRemaining(e -> metrics.put(e.getKey(), e.getValue().asDouble()));
+        metrics.forEach((name, value) -> System.out.printf("  %-22s %.4f%n", name, value));
         JsonNode model = result.path("model");
         System.out.println("model:  " + "s3://" + model.path("bucket").asText() + "/" + model.path("key").asText()
                 + "  (" + model.path("size").asLong() + " bytes, sha256 " + model.path("sha256").asText() + ")");
