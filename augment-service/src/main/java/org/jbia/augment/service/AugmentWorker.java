@@ -1,7 +1,6 @@
 package org.jbia.augment.service;
 
 import io.smallrye.common.annotation.Blocking;
-import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.util.List;
@@ -10,7 +9,6 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Emitter;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
-import org.eclipse.microprofile.reactive.messaging.Message;
 import org.jbia.common.array.ArrayFormatException;
 import org.jbia.common.array.ImageStack;
 import org.jbia.common.array.Npy;
@@ -24,6 +22,7 @@ import org.jbia.common.schema.JsonCodec;
 import org.jbia.common.schema.ObjectRef;
 import org.jbia.common.store.ObjectStore;
 import org.jbia.common.store.ObjectStoreException;
+import org.jbia.service.EventSender;
 import org.jboss.logging.Logger;
 
 /**
@@ -58,11 +57,11 @@ public class AugmentWorker {
         long started = System.currentTimeMillis();
         try {
             DatasetRefs output = existingOutput(request).orElseGet(() -> augment(request));
-            send(completed, new AugmentCompleted(Event.CURRENT_VERSION, request.jobId(), request.requestId(),
-                    request.attempt(), worker(), output, System.currentTimeMillis() - started));
+            EventSender.sendAndWait(completed, new AugmentCompleted(Event.CURRENT_VERSION, request.jobId(),
+                    request.requestId(), request.attempt(), worker(), output, System.currentTimeMillis() - started));
         } catch (InvalidSpecException | ArrayFormatException | ObjectStoreException e) {
             LOG.warnf("job %s: augmentation failed: %s", request.jobId(), e.getMessage());
-            send(failed, new AugmentFailed(Event.CURRENT_VERSION, request.jobId(), request.requestId(),
+            EventSender.sendAndWait(failed, new AugmentFailed(Event.CURRENT_VERSION, request.jobId(), request.requestId(),
                     request.attempt(), worker(), e.getMessage()));
         }
     }
@@ -132,8 +131,4 @@ public class AugmentWorker {
         return workerName.orElseGet(() -> "augment@" + ProcessHandle.current().pid());
     }
 
-    private static void send(Emitter<String> emitter, Event event) {
-        emitter.send(Message.of(JsonCodec.encode(event))
-                .addMetadata(OutgoingKafkaRecordMetadata.<String>builder().withKey(event.jobId()).build()));
-    }
 }

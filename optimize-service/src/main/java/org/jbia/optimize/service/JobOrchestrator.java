@@ -26,6 +26,7 @@ import org.jbia.common.schema.TrainRequested;
 import org.jbia.common.store.ObjectStore;
 import org.jbia.optimize.job.Job;
 import org.jbia.optimize.job.JobRepository;
+import org.jbia.service.EventSender;
 import org.jboss.logging.Logger;
 
 /**
@@ -139,9 +140,9 @@ public class JobOrchestrator {
         repository.save(job);
         for (Event request : requests) {
             if (request instanceof AugmentRequested) {
-                EventSender.send(augmentRequests, request);
+                EventSender.sendAndWait(augmentRequests, request);
             } else if (request instanceof TrainRequested) {
-                EventSender.send(trainRequests, request);
+                EventSender.sendAndWait(trainRequests, request);
             } else {
                 throw new IllegalStateException("no channel for " + request.getClass().getSimpleName());
             }

@@ -1,7 +1,6 @@
 package org.jbia.train.service;
 
 import io.smallrye.common.annotation.Blocking;
-import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.nio.charset.StandardCharsets;
@@ -30,6 +29,7 @@ import org.jbia.common.schema.TrainFailed;
 import org.jbia.common.schema.TrainProgress;
 import org.jbia.common.schema.TrainRequested;
 import org.jbia.common.store.ObjectStore;
+import org.jbia.service.EventSender;
 import org.jbia.train.training.TrainingData;
 import org.jbia.train.training.TrainingJob;
 import org.jbia.train.training.TrainingOutcome;
@@ -93,7 +93,7 @@ public class TrainWorker {
         if (done.isPresent()) {
             LOG.infof("job %s: request %s was already trained; answering from the stored result", request.jobId(),
                     request.requestId());
-            sendAndWait(completed, JsonCodec.decodeEvent(new String(done.get(), StandardCharsets.UTF_8),
+            EventSender.sendAndWait(completed, JsonCodec.decodeEvent(new String(done.get(), StandardCharsets.UTF_8),
                     TrainCompleted.class));
             return;
         }
@@ -117,13 +117,13 @@ public class TrainWorker {
                     outcome.stopReason());
             store.put(bucket, key(request, "completed.json"), JsonCodec.encode(result).getBytes(StandardCharsets.UTF_8),
                     null, "json");
-            sendAndWait(completed, result);
+            EventSender.sendAndWait(completed, result);
             LOG.infof("job %s: trained, %d epochs (%s), model %s", request.jobId(), outcome.epochsRun(),
                     outcome.stopReason(), model);
         } catch (RuntimeException | OutOfMemoryError e) {
             String reason = e.getMessage() != null ? e.getMessage() : e.toString();
             LOG.warnf(e, "job %s: training failed: %s", request.jobId(), reason);
-            sendAndWait(failed, new TrainFailed(Event.CURRENT_VERSION, request.jobId(), request.requestId(),
+            EventSender.sendAndWait(failed, new TrainFailed(Event.CURRENT_VERSION, request.jobId(), request.requestId(),
                     request.attempt(), worker(), reason));
         } finally {
             beat.cancel(false);
@@ -141,8 +141,8 @@ public class TrainWorker {
 
     private void sendProgress(TrainRequested request, TrainProgress.Phase phase, int epoch, int epochs,
                               Map<String, Double> metrics) {
-        send(progress, new TrainProgress(Event.CURRENT_VERSION, request.jobId(), request.requestId(), request.attempt(),
-                worker(), phase, epoch, epochs, metrics, System.currentTimeMillis()));
+        EventSender.send(progress, new TrainProgress(Event.CURRENT_VERSION, request.jobId(), request.requestId(),
+                request.attempt(), worker(), phase, epoch, epochs, metrics, System.currentTimeMillis()));
     }
 
     private static String key(TrainRequested request, String name) {
@@ -151,27 +151,5 @@ public class TrainWorker {
 
     private String worker() {
         return workerName.orElseGet(() -> "train@" + ProcessHandle.current().pid());
-    }
-
-    private static Message<String> keyed(Event event) {
-        return Message.of(JsonCodec.encode(event))
-                .addMetadata(OutgoingKafkaRecordMetadata.<String>builder().withKey(event.jobId()).build());
-    }
-
-    private static void send(Emitter<String> emitter, Event event) {
-        emitter.send(keyed(event));
-    }
-
-    /** Outcomes are waited for: a job's end must not be lost in a send buffer. */
-    private static void sendAndWait(Emitter<String> emitter, Event event) {
-        CompletableFuture<Void> sent = new CompletableFuture<>();
-        emitter.send(keyed(event).withAck(() -> {
-            sent.complete(null);
-            return CompletableFuture.completedFuture(null);
-        }).withNack(failure -> {
-            sent.completeExceptionally(failure);
-            return CompletableFuture.completedFuture(null);
-        }));
-        sent.orTimeout(30, TimeUnit.SECONDS).join();
     }
 }

@@ -1,4 +1,4 @@
-package org.jbia.optimize.service;
+package org.jbia.service;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Disposes;
