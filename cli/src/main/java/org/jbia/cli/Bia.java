@@ -5,6 +5,7 @@ import org.jbia.cli.command.DemoCommand;
 import org.jbia.cli.command.DownCommand;
 import org.jbia.cli.command.DownloadCommand;
 import org.jbia.cli.command.InspectCommand;
+import org.jbia.cli.command.PlotCommand;
 import org.jbia.cli.command.PreviewCommand;
 import org.jbia.cli.command.SimulateCommand;
 import org.jbia.cli.command.StatusCommand;
@@ -18,7 +19,7 @@ import picocli.CommandLine;
         description = "jBIA: train and tune CNN classifiers on astronomical cutouts, as Kafka-driven services.",
         subcommands = {DemoCommand.class, UpCommand.class, StatusCommand.class, DownCommand.class, TrainCommand.class,
                 InspectCommand.class, SimulateCommand.class, PreviewCommand.class, DownloadCommand.class,
-                BenchCommand.class,
+                BenchCommand.class, PlotCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Bia {
 

@@ -1,12 +1,17 @@
 package org.jbia.cli.command;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
 import org.jbia.cli.client.JbiaClient;
+import org.jbia.cli.plot.TrainingPlots;
 import org.jbia.cli.simulate.LensSimulator;
 import org.jbia.cli.simulate.Sample;
 import org.jbia.cli.simulate.SimulationWriter;
@@ -107,8 +112,33 @@ public class DemoCommand implements Callable<Integer> {
         arrays.put("val_negative", val.resolve(SimulationWriter.OTHERS_FILE));
         arrays.put("test_positive", test.resolve(SimulationWriter.LENSES_FILE));
         arrays.put("test_negative", test.resolve(SimulationWriter.OTHERS_FILE));
-        int code = TrainCommand.run(client, spec, arrays, json, dir.resolve("model.zip"), Duration.ofMinutes(30));
-        System.err.printf("demo finished in %.0f s; data in %s%n", (System.nanoTime() - start) / 1e9, dir);
-        return code;
+        TrainCommand.Followed followed = TrainCommand.submitAndFollow(client, spec, arrays, json,
+                dir.resolve("model.zip"), Duration.ofMinutes(30));
+        if (followed.exitCode() == 0) {
+            writePlots(client, followed.job().path("id").asText(), dir);
+        }
+        System.err.printf("demo finished in %.0f s; data, model and plots in %s%n", (System.nanoTime() - start) / 1e9,
+                dir.toAbsolutePath());
+        return followed.exitCode();
+    }
+
+    /** pyBIA's plots of the example: training history, ROC, and the augmented training images of each class. */
+    private static void writePlots(JbiaClient client, String jobId, Path dir) {
+        JsonNode report = client.report(jobId);
+        Map<String, byte[]> plots = new LinkedHashMap<>();
+        plots.put("history.png", TrainingPlots.history(report));
+        plots.put("roc.png", TrainingPlots.roc(report));
+        Map<String, String> grid = Map.of("band", "all", "count", "25", "scale", "3");
+        plots.put("augmented_lenses.png", client.preview(jobId, "positive", grid));
+        plots.put("augmented_others.png", client.preview(jobId, "negative", grid));
+        try {
+            for (Map.Entry<String, byte[]> plot : plots.entrySet()) {
+                Files.write(dir.resolve(plot.getKey()), plot.getValue());
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write the plots in " + dir + ": " + e.getMessage(), e);
+        }
+        System.err.println("plots: " + plots.keySet().stream().map(name -> dir.resolve(name).toAbsolutePath().toString())
+                .collect(Collectors.joining(", ")));
     }
 }

@@ -71,6 +71,15 @@ public class TrainCommand implements Callable<Integer> {
     /** Shared with {@code bia demo}: submit, follow, report. Exit code 0 completed, 1 failed, 2 refused. */
     static int run(JbiaClient client, JobSpec spec, Map<String, Path> arrays, boolean json, Path saveModel,
                    Duration timeout) {
+        return submitAndFollow(client, spec, arrays, json, saveModel, timeout).exitCode();
+    }
+
+    /** A followed job: the exit code of {@code bia train} and the job's last state (null when it was refused). */
+    record Followed(int exitCode, JsonNode job) {
+    }
+
+    static Followed submitAndFollow(JbiaClient client, JobSpec spec, Map<String, Path> arrays, boolean json,
+                                    Path saveModel, Duration timeout) {
         JsonNode submitted;
         try {
             submitted = client.submit(spec, arrays);
@@ -84,7 +93,7 @@ public class TrainCommand implements Callable<Integer> {
                 } catch (java.io.IOException notJson) {
                     System.err.println("  " + e.body());
                 }
-                return 2;
+                return new Followed(2, null);
             }
             throw e;
         }
@@ -104,7 +113,7 @@ public class TrainCommand implements Callable<Integer> {
         } else {
             printHuman(job, saveModel);
         }
-        return completed ? 0 : 1;
+        return new Followed(completed ? 0 : 1, job);
     }
 
     static ObjectNode summary(JsonNode job, Path savedModel) {

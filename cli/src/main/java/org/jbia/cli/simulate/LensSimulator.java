@@ -1,5 +1,6 @@
 package org.jbia.cli.simulate;
 
+import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.ForkJoinPool;
@@ -30,6 +31,12 @@ public final class LensSimulator {
     public static final int MIN_SIZE = 32;
     public static final int MAX_SIZE = 1024;
     public static final int MAX_THREADS = 256;
+
+    /** Draws of one lens image before the last is kept, detectable or not. */
+    static final int MAX_LENS_DRAWS = 20;
+    /** Arc pixels a lens needs to count as detectable, and the central region they are counted in. */
+    static final int MIN_ARC_PIXELS = 25;
+    static final int ARC_REGION = 67;
 
     private static final long LENS_STREAM = 0x4c454e53L;
     private static final long OTHER_STREAM = 0x4f544852L;
@@ -92,9 +99,56 @@ public final class LensSimulator {
         return new Sample(lensStack, otherStack);
     }
 
-    /** One lens cutout, H×W×3. */
+    /**
+     * One lens cutout, H×W×3: the first of the image's draws whose arcs are {@link #detectable}, as
+     * lens-finding training sets keep only lenses whose arcs show (a lens hidden in its deflector's
+     * light is a label the cutout does not support).
+     */
     static float[] lens(long imageSeed, int size) {
-        return renderLens(imageSeed, size).lens();
+        LensRender render = renderLens(imageSeed, size);
+        for (int attempt = 1; attempt < MAX_LENS_DRAWS && !detectable(render, size); attempt++) {
+            render = renderLens(mix(imageSeed + attempt), size);
+        }
+        return render.lens();
+    }
+
+    /**
+     * Whether at least {@link #MIN_ARC_PIXELS} g-band pixels of the central {@link #ARC_REGION} region
+     * are arc light that is 3σ above the sky noise and brighter than everything else there.
+     */
+    static boolean detectable(LensRender render, int size) {
+        int bands = 3;
+        float[] lens = render.lens();
+        float[] rest = render.deflectorOnly();
+        double[] sky = new double[size * size];
+        for (int p = 0; p < sky.length; p++) {
+            sky[p] = rest[p * bands];
+        }
+        double sigma = 1.4826 * medianAbsoluteDeviation(sky);
+        int from = Math.max(0, (size - ARC_REGION) / 2);
+        int to = Math.min(size, from + ARC_REGION);
+        int pixels = 0;
+        for (int y = from; y < to; y++) {
+            for (int x = from; x < to; x++) {
+                int g = (y * size + x) * bands;
+                double arc = lens[g] - rest[g];
+                if (arc > 3 * sigma && arc > rest[g]) {
+                    pixels++;
+                }
+            }
+        }
+        return pixels >= MIN_ARC_PIXELS;
+    }
+
+    private static double medianAbsoluteDeviation(double[] values) {
+        double[] sorted = values.clone();
+        Arrays.sort(sorted);
+        double median = sorted[sorted.length / 2];
+        for (int i = 0; i < sorted.length; i++) {
+            sorted[i] = Math.abs(values[i] - median);
+        }
+        Arrays.sort(sorted);
+        return sorted[sorted.length / 2];
     }
 
     /** One non-lens cutout, H×W×3. */

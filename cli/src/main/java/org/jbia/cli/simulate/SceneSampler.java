@@ -12,13 +12,23 @@ import java.util.SplittableRandom;
 final class SceneSampler {
     /** Deflector (and lone elliptical) total i flux, counts: log-uniform. */
     static final double ELLIPTICAL_FLUX_MIN = 6e3;
-    static final double ELLIPTICAL_FLUX_MAX = 2e5;
+    static final double ELLIPTICAL_FLUX_MAX = 8e4;
     /** Einstein radius, arcsec; brighter deflectors get larger radii (Faber-Jackson, loosely). */
     static final double EINSTEIN_MIN = 1.2;
     static final double EINSTEIN_MAX = 3.0;
-    /** Lensed (observed) g flux of the source, counts: log-uniform, which sets the arcs' signal to noise. */
-    static final double ARC_FLUX_MIN = 300;
-    static final double ARC_FLUX_MAX = 5000;
+    /**
+     * Lensed (observed) g flux of the source, counts: log-uniform, which sets the arcs' signal to noise. The
+     * floor keeps the arcs detectable, as lens-finding training sets do: a lens nobody could see in the
+     * cutout teaches a network nothing but noise.
+     */
+    static final double ARC_FLUX_MIN = 1000;
+    static final double ARC_FLUX_MAX = 8000;
+    /**
+     * Source half-light radius, arcsec: resolved sources, so that the lensed images are arcs, not dots the
+     * size of the PSF that only their positions could tell from companions.
+     */
+    static final double SOURCE_RE_MIN = 0.3;
+    static final double SOURCE_RE_MAX = 0.9;
     /** Total magnification a source position must reach, else another position is drawn. */
     static final double MIN_MAGNIFICATION = 4;
     /** Source offsets are drawn inside this fraction of the Einstein radius: near and inside the caustics. */
@@ -77,7 +87,7 @@ final class SceneSampler {
             double t = rng.nextDouble(0, 2 * Math.PI);
             // Parts with a total g flux of 1, so that the traced g flux is the magnification.
             List<Component.Galaxy> parts = starForming(x + r * Math.cos(t), y + r * Math.sin(t), colour, 1,
-                    0.15, 0.6);
+                    SOURCE_RE_MIN, SOURCE_RE_MAX);
             Component.LensedGalaxy candidate = new Component.LensedGalaxy(lens, parts);
             double magnification = Renderer.trace(candidate, size + 64, 32, 2, 1e-5, null)[0];
             if (magnification > bestMagnification) {
