@@ -230,6 +230,34 @@ class PipelineTest {
         assertThat(job.path("result").path("epochs_run").asInt()).isPositive();
     }
 
+    @Test
+    @Order(7)
+    void theQuickDemoRunsAgainstTheRunningStackAndWritesItsPlots() throws Exception {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        java.io.PrintStream previous = System.out;
+        System.setOut(new java.io.PrintStream(out, true, StandardCharsets.UTF_8));
+        int code;
+        try {
+            code = org.jbia.cli.Bia.commandLine().execute("demo", "--quick", "--json", "--url",
+                    stack.apiUrl(), "--data-dir", data.toString());
+        } finally {
+            System.setOut(previous);
+        }
+        assertThat(code).isZero();
+        JsonNode result = JsonCodec.mapper().readTree(out.toString(StandardCharsets.UTF_8));
+        assertThat(result.path("state").asText()).isEqualTo("COMPLETED");
+        assertThat(result.path("auroc").asDouble()).isBetween(0.0, 1.0);
+        assertThat(result.has("tpr0")).isTrue();
+        assertThat(result.has("tpr10")).isTrue();
+        Path demo = data.resolve("demo");
+        for (String plot : List.of("history.png", "roc.png", "augmented_lenses.png", "augmented_others.png")) {
+            java.awt.image.BufferedImage image = javax.imageio.ImageIO.read(demo.resolve(plot).toFile());
+            assertThat(image).as(plot).isNotNull();
+            assertThat(image.getWidth()).as(plot).isGreaterThan(200);
+        }
+        assertThat(Files.size(demo.resolve("model.zip"))).isPositive();
+    }
+
     // --- helpers ---
 
     private void restart(String name) {

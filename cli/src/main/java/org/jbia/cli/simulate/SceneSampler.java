@@ -12,7 +12,7 @@ import java.util.SplittableRandom;
 final class SceneSampler {
     /** Deflector (and lone elliptical) total i flux, counts: log-uniform. */
     static final double ELLIPTICAL_FLUX_MIN = 6e3;
-    static final double ELLIPTICAL_FLUX_MAX = 8e4;
+    static final double ELLIPTICAL_FLUX_MAX = 2e5;
     /** Einstein radius, arcsec; brighter deflectors get larger radii (Faber-Jackson, loosely). */
     static final double EINSTEIN_MIN = 1.2;
     static final double EINSTEIN_MAX = 3.0;

@@ -59,6 +59,24 @@ class LensSimulatorTest {
     }
 
     @Test
+    void arcsMustShowForALensToBeKept() {
+        int size = 100;
+        int kept = 0;
+        for (int i = 0; i < 12; i++) {
+            LensSimulator.LensRender render = LensSimulator.renderLens(LensSimulator.imageSeed(23L, 1, i), size);
+            // The same cutout without its arcs is never detectable: the criterion looks at arc light only.
+            LensSimulator.LensRender noArcs = new LensSimulator.LensRender(render.deflectorOnly(),
+                    render.deflectorOnly(), render.mass(), render.magnification());
+            assertThat(LensSimulator.detectable(noArcs, size)).as("lens %d without its arcs", i).isFalse();
+            if (LensSimulator.detectable(render, size)) {
+                kept++;
+            }
+        }
+        // Most first draws show their arcs; the others are drawn again.
+        assertThat(kept).isBetween(6, 12);
+    }
+
+    @Test
     void emptyClassesAreAllowed() {
         Sample sample = LensSimulator.simulate(0, 2, 3L, 64, 1);
         assertThat(sample.lenses().count()).isZero();
