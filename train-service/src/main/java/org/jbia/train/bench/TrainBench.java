@@ -8,6 +8,7 @@ import org.jbia.train.backend.Backends;
 import org.jbia.train.backend.TrainableModel;
 import org.jbia.train.backend.TrainingBackend;
 import org.jbia.train.backend.dl4j.Dl4jBackend;
+import org.jbia.train.backend.libtorch.LibtorchBackend;
 import org.jbia.train.model.BinaryLoss;
 import org.jbia.train.model.NetworkSpec;
 import org.jbia.train.model.Networks;
@@ -20,7 +21,8 @@ import org.jbia.train.training.Trainer;
  * through the same {@link Trainer} the jobs use, then inference in chunks.
  *
  * <p>{@code TrainBench --arch alexnet --size 67 --images 512 --epochs 2 --threads 2 [--batch 32]
- * [--bands 3] [--backend dl4j]}; the last line is {@code train: X images/s, infer: Y images/s}.
+ * [--bands 3] [--backend dl4j|libtorch]}; the first line describes the backend (engine, device, threads),
+ * the last line is {@code train: X images/s, infer: Y images/s}.
  */
 public final class TrainBench {
 
@@ -41,6 +43,8 @@ public final class TrainBench {
         TrainingBackend backend = Backends.named(backendName);
         if (backend instanceof Dl4jBackend) {
             Dl4jBackend.setThreads(threads);
+        } else if (backend instanceof LibtorchBackend) {
+            LibtorchBackend.setThreads(threads);
         }
         System.out.println(backend.describe());
         NetworkSpec net = Networks.build(arch, Map.of(), size, size, bands);
@@ -79,7 +83,7 @@ public final class TrainBench {
         for (int i = 0; i < args.length; i++) {
             if (!args[i].startsWith("--") || i + 1 >= args.length) {
                 throw new IllegalArgumentException("usage: TrainBench --arch A --size S --images N --epochs E "
-                        + "--threads T [--batch B] [--bands C] [--backend dl4j]; got " + args[i]);
+                        + "--threads T [--batch B] [--bands C] [--backend dl4j|libtorch]; got " + args[i]);
             }
             o.put(args[i].substring(2), args[++i]);
         }

@@ -22,7 +22,8 @@ import org.jbia.train.model.Preprocessing;
  * {@code manifest.json} (format, version, backend), {@code network.json} (the {@link NetworkSpec}),
  * {@code preprocessing.json} (input size, bands, normalisation), {@code train_spec.json},
  * {@code report.json} (history per epoch and evaluation) and {@code model.bin} (the backend's own
- * serialisation; for dl4j a DL4J model zip).
+ * serialisation: for dl4j a DL4J model zip, for libtorch DJL's encoding of the network's named tensors).
+ * The manifest's backend is the one that reads {@code model.bin} back ({@link Predictor}).
  */
 public record ModelBundle(String backend, NetworkSpec network, Preprocessing preprocessing, TrainSpec trainSpec,
                           double threshold, String reportJson, byte[] model) {

@@ -3,21 +3,25 @@ package org.jbia.train.bundle;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import org.jbia.common.array.ImageStack;
 import org.jbia.common.data.CenterCrop;
 import org.jbia.common.schema.InvalidSpecException;
 import org.jbia.common.schema.TrainSpec;
+import org.jbia.train.backend.Backends;
 import org.jbia.train.backend.TrainableModel;
-import org.jbia.train.backend.dl4j.Dl4jBackend;
 import org.jbia.train.model.BinaryLoss;
 import org.jbia.train.model.NetworkSpec;
 import org.jbia.train.model.Networks;
 import org.jbia.train.model.OptimizerSpec;
 import org.jbia.train.model.Preprocessing;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
+/** Bundles of every backend of this build: each is read back by the backend its manifest names. */
 class ModelBundleTest {
     static final TrainSpec SPEC = new TrainSpec("custom_cnn", Map.of("filter_1", 12, "filter_size_1", 3,
             "dense_neurons_1", 8, "model_reg", "batch_norm", "pooling_1", "min"), 2, 4, "adam", 1e-3, null, null,
@@ -37,26 +41,32 @@ class ModelBundleTest {
     private record Trained(ModelBundle bundle, float[] before, ImageStack images) {
     }
 
-    private static Trained trained() {
+    static List<String> backends() {
+        return Backends.AVAILABLE;
+    }
+
+    private static Trained trained(String backend) {
         NetworkSpec net = Networks.build(SPEC.clf(), SPEC.network(), 12, 12, 2);
         Preprocessing pre = Preprocessing.of(SPEC, 12, 2);
         ImageStack images = random(10, 12, 1);
         ImageStack ready = pre.apply(images, "images");
-        try (TrainableModel model = Dl4jBackend.instance().create(net, OptimizerSpec.of(SPEC),
+        try (TrainableModel model = Backends.named(backend).create(net, OptimizerSpec.of(SPEC),
                 BinaryLoss.of(SPEC), 4)) {
             for (int i = 0; i < 3; i++) {
                 model.fit(ready, new float[] {1, 0, 1, 0, 1, 0, 1, 0, 1, 0});
             }
             float[] before = model.predict(ready);
-            return new Trained(new ModelBundle("dl4j", net, pre, SPEC, SPEC.threshold(), "{\"history\":{}}",
+            return new Trained(new ModelBundle(backend, net, pre, SPEC, SPEC.threshold(), "{\"history\":{}}",
                     model.save()), before, images);
         }
     }
 
-    @Test
-    void aBundleRoundTripsAndItsModelPredictsExactlyAsBeforeSaving() {
-        Trained t = trained();
+    @ParameterizedTest
+    @MethodSource("backends")
+    void aBundleRoundTripsAndItsModelPredictsExactlyAsBeforeSaving(String backend) {
+        Trained t = trained(backend);
         ModelBundle back = ModelBundle.read(t.bundle().write());
+        assertThat(back.backend()).isEqualTo(backend);
         assertThat(back.network()).isEqualTo(t.bundle().network());
         assertThat(back.preprocessing()).isEqualTo(t.bundle().preprocessing());
         assertThat(back.trainSpec()).isEqualTo(SPEC);
@@ -72,9 +82,10 @@ class ModelBundleTest {
         }
     }
 
-    @Test
-    void largerImagesAreCentreCroppedSmallerOnesRefused() {
-        Trained t = trained();
+    @ParameterizedTest
+    @MethodSource("backends")
+    void largerImagesAreCentreCroppedSmallerOnesRefused(String backend) {
+        Trained t = trained(backend);
         ImageStack big = random(3, 16, 8);
         try (Predictor predictor = Predictor.of(t.bundle())) {
             assertThat(predictor.predict(big).probabilities())
@@ -83,6 +94,16 @@ class ModelBundleTest {
                     .hasMessageContaining("images are 10x10, smaller than the network's input of 12x12");
             assertThatThrownBy(() -> predictor.predict(t.images(), 1.5)).hasMessageContaining("threshold = 1.5");
         }
+    }
+
+    /** The manifest's backend reads model.bin: another backend's model is refused, saying which. */
+    @Test
+    void aModelIsReadByTheBackendItsManifestNames() {
+        Trained dl4j = trained("dl4j");
+        ModelBundle mislabelled = new ModelBundle("libtorch", dl4j.bundle().network(), dl4j.bundle().preprocessing(),
+                SPEC, 0.3, "{}", dl4j.bundle().model());
+        assertThatThrownBy(() -> Predictor.load(mislabelled.write())).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("cannot read the libtorch model of the bundle");
     }
 
     @Test

@@ -3,12 +3,18 @@ package org.jbia.train.model;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.jbia.common.schema.InvalidSpecException;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.CsvSource;
+import org.jbia.common.schema.TrainSpec;
+import org.jbia.train.backend.Backends;
+import org.jbia.train.backend.TrainableModel;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.MethodSource;
 
 class NetworksTest {
 
@@ -100,6 +106,34 @@ class NetworksTest {
         NetworkSpec net = Networks.build("custom_cnn", Map.of(), size, size, bands);
         assertThat(net.trainableParameters()).isEqualTo(expected);
         assertThat(net.layers().get(net.layers().size() - 2)).isInstanceOf(Layer.BatchNorm.class);
+    }
+
+    static List<Arguments> backendsAndNetworks() {
+        List<Arguments> out = new ArrayList<>();
+        for (String backend : Backends.AVAILABLE) {
+            for (String clf : List.of("alexnet", "resnet18", "vgg16", "custom_cnn")) {
+                out.add(Arguments.of(backend, clf));
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Every backend stores exactly the spec's parameters (trainable ones plus batch norm statistics),
+     * so the backends agree with each other and, through the counts above, with the PyTorch peer.
+     * custom_cnn gets LRN, a second conv with min pooling and a second dense layer.
+     */
+    @ParameterizedTest(name = "{0} {1}")
+    @MethodSource("backendsAndNetworks")
+    void everyBackendStoresTheParametersOfTheSpec(String backend, String clf) {
+        NetworkSpec net = "custom_cnn".equals(clf)
+                ? Networks.build(clf, Map.of("filter_1", 16, "filter_2", 16, "dense_neurons_1", 16, "dense_neurons_2", 8,
+                        "model_reg", "local_response", "pooling_2", "min"), 20, 20, 2)
+                : Networks.build(clf, Map.of(), 67, 67, 3);
+        TrainSpec spec = TrainSpec.defaults();
+        try (TrainableModel model = Backends.named(backend).create(net, OptimizerSpec.of(spec), BinaryLoss.of(spec), 1)) {
+            assertThat(model.parameterCount()).isEqualTo(net.trainableParameters() + net.stateParameters());
+        }
     }
 
     @ParameterizedTest

@@ -12,9 +12,15 @@ import org.jbia.common.array.ImageStack;
 import org.jbia.common.schema.InvalidSpecException;
 import org.jbia.common.schema.JsonCodec;
 import org.jbia.common.schema.TrainSpec;
+import org.jbia.train.backend.Backends;
+import org.jbia.train.bundle.ModelBundle;
 import org.jbia.train.bundle.Predictor;
+import org.jbia.train.evaluation.Roc;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
+/** The training runs, once per backend of this build (the same expectations hold for each). */
 class TrainingJobTest {
     static final Map<String, Object> SMALL_NET = Map.of("filter_1", 12, "filter_size_1", 3, "pooling_1", "max",
             "pool_size_1", 2, "pool_stride_1", 2, "dense_neurons_1", 16, "dropout_1", 0.0, "model_reg", "none");
@@ -33,10 +39,22 @@ class TrainingJobTest {
         return JsonCodec.decode(JsonCodec.encode(all), TrainSpec.class);
     }
 
-    @Test
-    void aSmallNetworkLearnsASeparableProblem() {
+    static List<String> backends() {
+        return Backends.AVAILABLE;
+    }
+
+    /** {@link #spec(Map)} for {@code backend}. */
+    static TrainSpec spec(String backend, Map<String, Object> fields) {
+        Map<String, Object> all = new HashMap<>(fields);
+        all.put("backend", backend);
+        return spec(all);
+    }
+
+    @ParameterizedTest
+    @MethodSource("backends")
+    void aSmallNetworkLearnsASeparableProblem(String backend) {
         List<Integer> epochsSeen = new ArrayList<>();
-        TrainingOutcome out = TrainingJob.run(new TrainingData(P, N, null, null, TEST_P, TEST_N), spec(Map.of()), 7,
+        TrainingOutcome out = TrainingJob.run(new TrainingData(P, N, null, null, TEST_P, TEST_N), spec(backend, Map.of()), 7,
                 (epoch, epochs, metrics) -> {
                     epochsSeen.add(epoch);
                     assertThat(epochs).isEqualTo(6);
@@ -48,16 +66,20 @@ class TrainingJobTest {
         assertThat(out.metrics().get("auroc")).isGreaterThan(0.95);
         assertThat(out.metrics()).containsKeys("tpr0", "tpr10", "loss", "f1_score");
         assertThat(out.reportJson()).contains("\"history\"", "\"evaluation\"", "\"test\"", "\"roc_fpr\"");
+        assertThat((String) JsonCodec.decode(out.reportJson(), Map.class).get("backend"))
+                .isEqualTo(Backends.named(backend).describe());
+        assertThat(ModelBundle.read(out.bundle()).backend()).isEqualTo(backend);
         try (Predictor predictor = Predictor.load(out.bundle())) {
             float[] p = predictor.predict(TEST_P).probabilities();
             float[] n = predictor.predict(TEST_N).probabilities();
-            assertThat(org.jbia.train.evaluation.Roc.auroc(p, n)).isCloseTo(out.metrics().get("auroc"), within(1e-12));
+            assertThat(Roc.auroc(p, n)).isCloseTo(out.metrics().get("auroc"), within(1e-12));
         }
     }
 
-    @Test
-    void theSameSeedGivesTheSameModel() {
-        TrainSpec s = spec(Map.of("epochs", 2));
+    @ParameterizedTest
+    @MethodSource("backends")
+    void theSameSeedGivesTheSameModel(String backend) {
+        TrainSpec s = spec(backend, Map.of("epochs", 2));
         TrainingData data = TrainingData.of(P, N);
         TrainingOutcome a = TrainingJob.run(data, s, 11, null);
         TrainingOutcome b = TrainingJob.run(data, s, 11, null);
@@ -73,12 +95,13 @@ class TrainingJobTest {
      * Full-batch plain SGD: one weighted step with weight 3 is the same step as BCE on the data with each
      * positive repeated three times (both normalise by the total weight).
      */
-    @Test
-    void weightedCrossEntropyEqualsCrossEntropyOnRepeatedPositives() {
+    @ParameterizedTest
+    @MethodSource("backends")
+    void weightedCrossEntropyEqualsCrossEntropyOnRepeatedPositives(String backend) {
         ImageStack p = P.slice(0, 10);
         ImageStack n = N.slice(0, 20);
         Map<String, Object> sgd = Map.of("optimizer", "sgd", "momentum", 0.0, "lr", 0.05, "batch_size", 1000,
-                "epochs", 3);
+                "epochs", 3, "backend", backend);
         Map<String, Object> weighted = new HashMap<>(sgd);
         weighted.put("loss", "weighted_binary_crossentropy");
         weighted.put("weight", 3.0);
@@ -107,10 +130,11 @@ class TrainingJobTest {
         return d;
     }
 
-    @Test
-    void earlyStoppingEndsTheRunAndCanRestoreTheBestEpoch() {
+    @ParameterizedTest
+    @MethodSource("backends")
+    void earlyStoppingEndsTheRunAndCanRestoreTheBestEpoch(String backend) {
         // a learning rate this large makes the validation loss bounce; patience 1 stops at the first rise
-        TrainSpec s = spec(Map.of("epochs", 30, "lr", 0.05, "patience", 1, "metric", "val_loss",
+        TrainSpec s = spec(backend, Map.of("epochs", 30, "lr", 0.05, "patience", 1, "metric", "val_loss",
                 "restore_best", true));
         TrainingOutcome out = TrainingJob.run(new TrainingData(P, N, TEST_P, TEST_N, null, null), s, 3, null);
         Map<?, ?> report = JsonCodec.decode(out.reportJson(), Map.class);
@@ -176,8 +200,27 @@ class TrainingJobTest {
     }
 
     @Test
-    void unavailableBackendIsRefused() {
-        assertRefused(TrainingData.of(P, N), spec(Map.of("backend", "libtorch")), "backend = 'libtorch'",
-                "this build has dl4j");
+    void unknownBackendIsRefusedNamingTheBackendsOfThisBuild() {
+        assertRefused(TrainingData.of(P, N), spec(Map.of("backend", "tensorflow")), "backend = 'tensorflow'",
+                "dl4j, libtorch");
+    }
+
+    /** Both engines load into one JVM and train and predict in turn, each keeping its own model. */
+    @Test
+    void bothBackendsTrainSideBySideInOneJvm() {
+        TrainingData data = new TrainingData(P, N, null, null, TEST_P, TEST_N);
+        TrainingOutcome dl4j = TrainingJob.run(data, spec("dl4j", Map.of("epochs", 4)), 21, null);
+        TrainingOutcome libtorch = TrainingJob.run(data, spec("libtorch", Map.of("epochs", 4)), 21, null);
+        try (Predictor a = Predictor.load(dl4j.bundle()); Predictor b = Predictor.load(libtorch.bundle())) {
+            float[] firstA = a.predict(TEST_P).probabilities();
+            float[] firstB = b.predict(TEST_P).probabilities();
+            assertThat(a.bundle().backend()).isEqualTo("dl4j");
+            assertThat(b.bundle().backend()).isEqualTo("libtorch");
+            assertThat(a.predict(TEST_P).probabilities()).containsExactly(firstA);
+            assertThat(b.predict(TEST_P).probabilities()).containsExactly(firstB);
+            assertThat(firstA).isNotEqualTo(firstB); // two engines, two sets of initial weights
+            assertThat(Roc.auroc(firstA, a.predict(TEST_N).probabilities())).isGreaterThan(0.95);
+            assertThat(Roc.auroc(firstB, b.predict(TEST_N).probabilities())).isGreaterThan(0.95);
+        }
     }
 }

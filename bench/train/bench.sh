@@ -1,0 +1,64 @@
+#!/usr/bin/env bash
+# Training and inference throughput of jBIA's two backends (dl4j, libtorch) side by side with PyTorch
+# (shared/peers/torch_ref.py on Debian's /usr/bin/python3 with python3-torch), in one run on this machine:
+# pyBIA's AlexNet and the standard ResNet-18 on random 67x67x3 images, batch 32, SGD lr 1e-4 momentum 0.9,
+# the same thread count for everyone. Prints every figure, then the ratios jBIA / PyTorch.
+#   bench/train/bench.sh                          # 512 images x 2 epochs, 2 threads, alexnet and resnet18
+#   IMAGES=64 EPOCHS=1 bench/train/bench.sh       # a quick check that everything runs
+#   ARCHS=alexnet BACKENDS=libtorch THREADS=1 bench/train/bench.sh
+# The Java side runs in train-service's packaged classpath (target/quarkus-app, rebuilt here when
+# train-service changed), as `bia bench train` does. Run it on a quiet machine: figures taken while
+# other work runs are noise.
+set -euo pipefail
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+IMAGES=${IMAGES:-512}
+EPOCHS=${EPOCHS:-2}
+THREADS=${THREADS:-2}
+ARCHS=${ARCHS:-alexnet resnet18}
+BACKENDS=${BACKENDS:-dl4j libtorch}
+SIZE=67
+BATCH=32
+PEER=${PEER:-$ROOT/../shared/peers/torch_ref.py}
+PY=/usr/bin/python3
+APP=$ROOT/train-service/target/quarkus-app
+
+cd "$ROOT"
+if [ ! -f "$APP/quarkus-run.jar" ] \
+   || [ -n "$(find train-service/src/main train-service/pom.xml -newer "$APP/quarkus-run.jar" -type f | head -1)" ]; then
+  mvn -B -o -q -pl train-service package -DskipTests
+fi
+# the application jar, then ND4J's oneDNN natives ahead of the plain ones (as the pom orders them), then the rest
+CP=$(ls "$APP"/app/*.jar | sort | tr '\n' ':')
+CP=$CP$(ls "$APP"/lib/main/*.jar | grep onednn | tr '\n' ':' || true)
+CP=$CP$(ls "$APP"/lib/main/*.jar | grep -v onednn | sort | tr '\n' ':')
+JAVA=(java -Xmx4g -Djava.awt.headless=true -cp "$CP" org.jbia.train.bench.TrainBench)
+
+echo "pytorch $($PY -c 'import torch; print(torch.__version__)'), $(java -version 2>&1 | head -1)"
+echo "${SIZE}x${SIZE}x3, batch $BATCH, $THREADS threads, $IMAGES images x $EPOCHS epochs"
+
+# torch_ref: "... train X images/s  infer Y images/s ..."; TrainBench: "train: X images/s, infer: Y images/s"
+train_of() { sed -n 's/.*train:\{0,1\} \([0-9.]*\) images\/s.*/\1/p' | tail -1; }
+infer_of() { sed -n 's/.*infer:\{0,1\} \([0-9.]*\) images\/s.*/\1/p' | tail -1; }
+
+summary=()
+for arch in $ARCHS; do
+  echo "== $arch"
+  pout=$(BS=$BATCH $PY "$PEER" speed "$arch" "$SIZE" "$IMAGES" "$EPOCHS" "$THREADS")
+  echo "pytorch   $pout"
+  ptrain=$(echo "$pout" | train_of)
+  pinfer=$(echo "$pout" | infer_of)
+  for backend in $BACKENDS; do
+    jout=$("${JAVA[@]}" --arch "$arch" --size "$SIZE" --images "$IMAGES" --epochs "$EPOCHS" --threads "$THREADS" \
+           --batch "$BATCH" --backend "$backend" 2>/dev/null)
+    # the backend's description (engine, device, threads), then the figures
+    echo "$jout" | grep -E "^(DL4J|libtorch) " | head -1 | sed "s/^/$(printf '%-9s' "$backend") /" | cut -c1-170
+    echo "$jout" | tail -1 | sed "s/^/$(printf '%-9s' "$backend") /"
+    jtrain=$(echo "$jout" | train_of)
+    jinfer=$(echo "$jout" | infer_of)
+    summary+=("$(awk -v a="$arch" -v b="$backend" -v jt="$jtrain" -v ji="$jinfer" -v pt="$ptrain" -v pi="$pinfer" \
+      'BEGIN { printf "%-9s %-9s train %7.1f / %7.1f images/s = %.2fx   infer %7.1f / %7.1f images/s = %.2fx",
+               a, b, jt, pt, jt / pt, ji, pi, ji / pi }')")
+  done
+done
+echo "== jBIA / PyTorch"
+printf '%s\n' "${summary[@]}"

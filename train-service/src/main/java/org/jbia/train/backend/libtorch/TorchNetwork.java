@@ -1,0 +1,307 @@
+package org.jbia.train.backend.libtorch;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.nn.Activation;
+import ai.djl.nn.convolutional.Conv2d;
+import ai.djl.nn.core.Linear;
+import ai.djl.nn.norm.BatchNorm;
+import ai.djl.nn.norm.Dropout;
+import ai.djl.nn.pooling.Pool;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.function.UnaryOperator;
+import org.jbia.train.model.Layer;
+import org.jbia.train.model.NetworkSpec;
+import org.jbia.train.model.PoolType;
+import org.jbia.train.model.Shape;
+
+/**
+ * A {@link NetworkSpec} as libtorch tensors and a forward pass written with DJL's NDArray ops, NCHW
+ * inside. What DJL lacks is built from its ops: TensorFlow's 'same' padding (asymmetric where the
+ * total padding is odd: explicit padding, the odd pixel after), min pooling (−maxpool(−x)), average
+ * pooling that leaves padded cells out of the divisor, TensorFlow's local response normalisation.
+ * The network ends in the logit of the one output unit; the sigmoid is applied by the caller.
+ */
+final class TorchNetwork {
+
+    /** What a parameter is, which decides its initial value. */
+    enum Role { WEIGHT, BIAS, GAMMA, BETA, RUNNING_MEAN, RUNNING_VAR }
+
+    /**
+     * One tensor of the network.
+     *
+     * @param l2 Keras' L2 factor on this tensor (the loss gains l2·Σw²), 0 for none
+     */
+    record Parameter(String name, NDArray array, Role role, double l2) {
+        /** Trained by gradient steps; batch norm's running statistics are state, not trained. */
+        boolean trainable() {
+            return role != Role.RUNNING_MEAN && role != Role.RUNNING_VAR;
+        }
+    }
+
+    /** Supplies the tensor for each parameter as the network is built: fresh weights, or saved ones. */
+    interface Source {
+        NDArray next(String name, ai.djl.ndarray.types.Shape shape, Role role, String init, double fanIn,
+                     double fanOut);
+    }
+
+    private interface Op {
+        NDArray apply(NDArray x, boolean training);
+    }
+
+    private final NDManager manager;
+    private final Source source;
+    private final List<Parameter> parameters = new ArrayList<>();
+    private final List<Op> ops;
+    private final boolean dropout;
+    private int next;
+
+    /** Builds the network's parameters (in a fixed order, the same for every build) on {@code manager}. */
+    TorchNetwork(NetworkSpec spec, NDManager manager, Source source) {
+        this.manager = manager;
+        this.source = source;
+        this.ops = compile(spec.layers(), spec.input());
+        this.dropout = hasDropout(spec.layers());
+    }
+
+    List<Parameter> parameters() {
+        return Collections.unmodifiableList(parameters);
+    }
+
+    /** Whether the forward pass in training mode draws random numbers. */
+    boolean hasDropout() {
+        return dropout;
+    }
+
+    /** The output logits, N×1, of images N×C×H×W. */
+    NDArray forward(NDArray x, boolean training) {
+        return forward(x, training, ops.size());
+    }
+
+    /** The activations after the first {@code layers} layers of the spec (to look at one layer alone). */
+    NDArray forward(NDArray x, boolean training, int layers) {
+        NDArray y = x;
+        for (Op op : ops.subList(0, layers)) {
+            y = op.apply(y, training);
+        }
+        return y;
+    }
+
+    private static boolean hasDropout(List<Layer> layers) {
+        for (Layer l : layers) {
+            if (l instanceof Layer.Dropout d && d.rate() > 0
+                    || l instanceof Layer.Residual r && (hasDropout(r.main()) || hasDropout(r.shortcut()))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private List<Op> compile(List<Layer> layers, Shape in) {
+        List<Op> out = new ArrayList<>();
+        Shape s = in;
+        for (Layer layer : layers) {
+            out.add(compile(layer, s));
+            s = layer.outputShape(s);
+        }
+        return out;
+    }
+
+    private NDArray parameter(String name, Role role, String init, double fanIn, double fanOut, double l2,
+                              long... shape) {
+        NDArray a = source.next(name, new ai.djl.ndarray.types.Shape(shape), role, init, fanIn, fanOut);
+        a.setName(name);
+        Parameter p = new Parameter(name, a, role, l2);
+        if (p.trainable()) {
+            a.setRequiresGradient(true);
+        }
+        parameters.add(p);
+        return a;
+    }
+
+    private String prefix(String kind) {
+        return String.format("%03d_%s.", next++, kind);
+    }
+
+    private Op compile(Layer layer, Shape in) {
+        if (layer instanceof Layer.Conv c) {
+            String n = prefix("conv");
+            int k = c.kernel();
+            NDArray w = parameter(n + "weight", Role.WEIGHT, c.init(), (double) k * k * in.channels(),
+                    (double) k * k * c.filters(), c.l2(), c.filters(), in.channels(), k, k);
+            NDArray b = c.bias() ? parameter(n + "bias", Role.BIAS, null, 0, 0, 0, c.filters()) : null;
+            SamePadding pad = new SamePadding(in, k, c.stride());
+            ai.djl.ndarray.types.Shape stride = dims(c.stride(), c.stride());
+            UnaryOperator<NDArray> act = activation(c.activation());
+            return (x, training) -> act.apply(Conv2d.conv2d(pad.explicit(x, 0), w, b, stride, pad.implicit(),
+                    dims(1, 1), 1).singletonOrThrow());
+        }
+        if (layer instanceof Layer.Pool p) {
+            return pool(p, in);
+        }
+        if (layer instanceof Layer.BatchNorm bn) {
+            String n = prefix("batch_norm");
+            long c = in.channels();
+            NDArray gamma = parameter(n + "gamma", Role.GAMMA, null, 0, 0, 0, c);
+            NDArray beta = parameter(n + "beta", Role.BETA, null, 0, 0, 0, c);
+            NDArray mean = parameter(n + "running_mean", Role.RUNNING_MEAN, null, 0, 0, 0, c);
+            NDArray var = parameter(n + "running_var", Role.RUNNING_VAR, null, 0, 0, 0, c);
+            float momentum = (float) bn.momentum();
+            float eps = (float) bn.epsilon();
+            // axis -1: DJL hands the call straight to torch's batch_norm, which normalises dim 1 (channels
+            // after a convolution, features after a dense layer); momentum as Keras' (DJL converts it)
+            return (x, training) -> BatchNorm.batchNorm(x, mean, var, gamma, beta, -1, momentum, eps, training)
+                    .singletonOrThrow();
+        }
+        if (layer instanceof Layer.LocalResponse l) {
+            return localResponse(l);
+        }
+        if (layer instanceof Layer.Act a) {
+            UnaryOperator<NDArray> act = activation(a.activation());
+            return (x, training) -> act.apply(x);
+        }
+        if (layer instanceof Layer.Flatten) {
+            return (x, training) -> x.reshape(x.getShape().get(0), -1);
+        }
+        if (layer instanceof Layer.GlobalAveragePool) {
+            return (x, training) -> Pool.globalAvgPool2d(x);
+        }
+        if (layer instanceof Layer.Dense d) {
+            String n = prefix("dense");
+            NDArray w = parameter(n + "weight", Role.WEIGHT, d.init(), in.size(), d.units(), d.l2(), d.units(),
+                    in.size());
+            NDArray b = parameter(n + "bias", Role.BIAS, null, 0, 0, 0, d.units());
+            UnaryOperator<NDArray> act = activation(d.activation());
+            return (x, training) -> act.apply(Linear.linear(x, w, b).singletonOrThrow());
+        }
+        if (layer instanceof Layer.Dropout d) {
+            float rate = (float) d.rate();
+            return (x, training) -> training && rate > 0 ? Dropout.dropout(x, rate, true).singletonOrThrow() : x;
+        }
+        if (layer instanceof Layer.Residual r) {
+            List<Op> main = compile(r.main(), in);
+            List<Op> shortcut = compile(r.shortcut(), in);
+            UnaryOperator<NDArray> act = activation(r.activation());
+            return (x, training) -> {
+                NDArray m = x;
+                for (Op op : main) {
+                    m = op.apply(m, training);
+                }
+                NDArray s = x;
+                for (Op op : shortcut) {
+                    s = op.apply(s, training);
+                }
+                return act.apply(m.add(s));
+            };
+        }
+        if (layer instanceof Layer.Output o) {
+            String n = prefix("output");
+            NDArray w = parameter(n + "weight", Role.WEIGHT, o.init(), in.size(), 1, 0, 1, in.size());
+            NDArray b = parameter(n + "bias", Role.BIAS, null, 0, 0, 0, 1);
+            return (x, training) -> Linear.linear(x, w, b).singletonOrThrow();
+        }
+        throw new IllegalArgumentException("layer " + layer + " is not known");
+    }
+
+    private Op pool(Layer.Pool p, Shape in) {
+        SamePadding pad = new SamePadding(in, p.size(), p.stride());
+        ai.djl.ndarray.types.Shape kernel = dims(p.size(), p.size());
+        ai.djl.ndarray.types.Shape stride = dims(p.stride(), p.stride());
+        if (p.pooling() == PoolType.AVERAGE) {
+            Op sum = (x, training) -> Pool.avgPool2d(pad.explicit(x, 0), kernel, stride, pad.implicit(), false, true);
+            if (pad.none()) {
+                return sum;
+            }
+            // padded zeros count in torch's divisor (its count_include_pad=false is not honoured through DJL
+            // 0.36): divide by the share of real cells in each window instead
+            NDArray realShare;
+            try (NDArray ones = manager.ones(new ai.djl.ndarray.types.Shape(1, 1, in.height(), in.width()))) {
+                realShare = sum.apply(ones, false);
+            }
+            return (x, training) -> sum.apply(x, training).div(realShare);
+        }
+        // padded cells must never win: −∞ where padding is explicit, torch's own padding acts the same
+        Op max = (x, training) -> Pool.maxPool2d(pad.explicit(x, Double.NEGATIVE_INFINITY), kernel, stride,
+                pad.implicit(), false);
+        if (p.pooling() == PoolType.MIN) {
+            return (x, training) -> max.apply(x.neg(), training).neg();
+        }
+        return max;
+    }
+
+    /** TensorFlow's LRN: x / (bias + alpha·Σ x² over 2r+1 neighbouring channels)^beta. */
+    private static Op localResponse(Layer.LocalResponse l) {
+        int r = l.depthRadius();
+        int window = 2 * r + 1;
+        float alpha = (float) l.alpha();
+        float bias = (float) l.bias();
+        float beta = (float) l.beta();
+        ai.djl.ndarray.types.Shape kernel = dims(window, 1, 1);
+        ai.djl.ndarray.types.Shape stride = dims(1, 1, 1);
+        ai.djl.ndarray.types.Shape padding = dims(r, 0, 0);
+        return (x, training) -> {
+            // channel sums as a 3-D average over (channels, 1, 1) windows, zero-padded, times the window
+            NDArray squares = x.square().expandDims(1);
+            NDArray sums = Pool.avgPool3d(squares, kernel, stride, padding, false, true).squeeze(1).mul(window);
+            return x.div(sums.mul(alpha).add(bias).pow(beta));
+        };
+    }
+
+    static UnaryOperator<NDArray> activation(String name) {
+        return switch (name) {
+            case "relu" -> Activation::relu;
+            case "sigmoid" -> Activation::sigmoid;
+            case "tanh" -> Activation::tanh;
+            case "elu" -> x -> Activation.elu(x, 1f);
+            case "selu" -> Activation::selu;
+            case "linear" -> x -> x;
+            case "softplus" -> Activation::softPlus;
+            case "softsign" -> Activation::softSign;
+            case "swish" -> x -> Activation.swish(x, 1f);
+            default -> throw new IllegalArgumentException("activation '" + name + "' is not known");
+        };
+    }
+
+    static ai.djl.ndarray.types.Shape dims(long... d) {
+        return new ai.djl.ndarray.types.Shape(d);
+    }
+
+    /**
+     * TensorFlow's 'same' padding for one convolution or pooling: symmetric padding is left to torch's op;
+     * an odd total is padded explicitly, the extra pixel after (bottom, right).
+     */
+    private static final class SamePadding {
+        private final int top;
+        private final int bottom;
+        private final int left;
+        private final int right;
+
+        SamePadding(Shape in, int kernel, int stride) {
+            int h = Shape.samePadding(in.height(), kernel, stride);
+            int w = Shape.samePadding(in.width(), kernel, stride);
+            top = h / 2;
+            bottom = h - top;
+            left = w / 2;
+            right = w - left;
+        }
+
+        boolean symmetric() {
+            return top == bottom && left == right;
+        }
+
+        boolean none() {
+            return bottom == 0 && right == 0;
+        }
+
+        /** The padding for torch's op: all of it when symmetric, else none (it was done by {@link #explicit}). */
+        ai.djl.ndarray.types.Shape implicit() {
+            return symmetric() ? dims(top, left) : dims(0, 0);
+        }
+
+        NDArray explicit(NDArray x, double value) {
+            return symmetric() ? x : x.pad(dims(left, right, top, bottom), value);
+        }
+    }
+}
