@@ -36,11 +36,19 @@ import picocli.CommandLine.Option;
                 + "evaluate on a fresh simulated set and print AUROC and the true-positive rates at 0 and 10 false "
                 + "positives. --quick runs a small version (CI).")
 public class DemoCommand implements Callable<Integer> {
+    /** AlexNet's epochs and early-stopping patience (on the validation loss, best weights kept). */
+    static final int EPOCHS = 30;
+    static final int PATIENCE = 8;
+
     @Option(names = "--quick", description = "A small version: fewer images, a small network, 3 epochs.")
     boolean quick;
 
     @Option(names = "--seed", defaultValue = "1909", description = "Seed of the simulation and the job (default 1909).")
     long seed;
+
+    @Option(names = "--backend", defaultValue = "libtorch", description = "Training backend: libtorch (default here: "
+            + "the faster on CPU) or dl4j.")
+    String backend;
 
     @Option(names = "--keep-running", description = "Leave jBIA running afterwards if the demo started it.")
     boolean keepRunning;
@@ -78,15 +86,17 @@ public class DemoCommand implements Callable<Integer> {
     private int run(JbiaClient client, Path dir) {
         int others = quick ? 120 : 500;
         int testLenses = quick ? 40 : 200;
+        int valLenses = quick ? 20 : 50;
+        int valOthers = quick ? 100 : 250;
         int testOthers = quick ? 200 : 2000;
         long start = System.nanoTime();
         System.err.printf("simulating %d lenses and %d others for training, %d and %d for validation, %d and %d for "
-                + "testing...%n", 20, others, 20, 100, testLenses, testOthers);
+                + "testing...%n", 20, others, valLenses, valOthers, testLenses, testOthers);
         Path train = dir.resolve("train");
         Path val = dir.resolve("val");
         Path test = dir.resolve("test");
         SimulationWriter.write(LensSimulator.simulate(20, others, seed), train);
-        SimulationWriter.write(LensSimulator.simulate(20, 100, seed + 1), val);
+        SimulationWriter.write(LensSimulator.simulate(valLenses, valOthers, seed + 1), val);
         Sample testSet = LensSimulator.simulate(testLenses, testOthers, seed + 2);
         SimulationWriter.write(testSet, test);
 
@@ -101,9 +111,9 @@ public class DemoCommand implements Callable<Integer> {
         TrainSpec training = quick
                 ? new TrainSpec("custom_cnn", Map.of("filter_1", 16, "filter_size_1", 5, "strides_1", 2,
                 "pool_stride_1", 3, "dense_neurons_1", 64), 3, 32, "adam", 1e-3, null, null, null, null, null, null,
-                null, null, null, 0, null, null, true, 0.0, new double[] {100, 100, 100}, null, null, null)
-                : new TrainSpec("alexnet", null, 10, 32, "adam", 1e-4, null, null, null, null, null, null, null, null,
-                null, 3, "val_loss", true, true, 0.0, new double[] {100, 100, 100}, null, null, null);
+                null, null, null, 0, null, null, true, 0.0, new double[] {100, 100, 100}, null, null, backend)
+                : new TrainSpec("alexnet", null, EPOCHS, 32, "adam", 1e-4, null, null, null, null, null, null, null,
+                null, null, PATIENCE, "val_loss", true, true, 0.0, new double[] {100, 100, 100}, null, null, backend);
         JobSpec spec = new JobSpec(quick ? "demo-quick" : "demo", lenses, rest, training, seed);
         Map<String, Path> arrays = new LinkedHashMap<>();
         arrays.put("positive", train.resolve(SimulationWriter.LENSES_FILE));
