@@ -5,10 +5,12 @@ import org.jbia.cli.command.DemoCommand;
 import org.jbia.cli.command.DownCommand;
 import org.jbia.cli.command.DownloadCommand;
 import org.jbia.cli.command.InspectCommand;
+import org.jbia.cli.command.OptimizeCommand;
 import org.jbia.cli.command.PlotCommand;
 import org.jbia.cli.command.PreviewCommand;
 import org.jbia.cli.command.SimulateCommand;
 import org.jbia.cli.command.StatusCommand;
+import org.jbia.cli.command.StudyCommand;
 import org.jbia.cli.command.TrainCommand;
 import org.jbia.cli.command.UpCommand;
 import picocli.CommandLine.Command;
@@ -19,7 +21,7 @@ import picocli.CommandLine;
         description = "jBIA: train and tune CNN classifiers on astronomical cutouts, as Kafka-driven services.",
         subcommands = {DemoCommand.class, UpCommand.class, StatusCommand.class, DownCommand.class, TrainCommand.class,
                 InspectCommand.class, SimulateCommand.class, PreviewCommand.class, DownloadCommand.class,
-                BenchCommand.class, PlotCommand.class,
+                BenchCommand.class, PlotCommand.class, OptimizeCommand.class, StudyCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Bia {
 

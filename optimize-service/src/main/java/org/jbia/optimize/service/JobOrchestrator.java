@@ -50,6 +50,10 @@ public class JobOrchestrator {
     @Channel("train-requested")
     Emitter<String> trainRequests;
 
+    /** Every change of a job, for the studies whose trials are jobs; observers only take note. */
+    @Inject
+    jakarta.enterprise.event.Event<JobChanged> changes;
+
     private final Map<String, Job> jobs = new HashMap<>();
     private JobRepository repository;
     private boolean resumed;
@@ -102,6 +106,27 @@ public class JobOrchestrator {
         }
     }
 
+    /**
+     * Records and starts a job whose arrays are already stored, under an id the caller chose (a
+     * study's trial); a job of that id that exists already is returned as it is.
+     */
+    public synchronized Job submitPrepared(String id, JobSpec spec, long seed, DatasetRefs input) {
+        Job known = jobs.get(id);
+        if (known != null) {
+            return known;
+        }
+        Job job = Job.submitted(id, spec, seed, input, now());
+        jobs.put(id, job);
+        apply(job, j -> j.start(now()));
+        return job;
+    }
+
+    /** Reads a job while no event can change it. */
+    public synchronized <T> Optional<T> inspect(String id, Function<Job, T> reader) {
+        Job job = jobs.get(id);
+        return job == null ? Optional.empty() : Optional.ofNullable(reader.apply(job));
+    }
+
     /** Applies one fact to a known job; an unknown job is an error the caller reports. */
     public synchronized void handle(String jobId, Function<Job, List<Event>> step) {
         Job job = jobs.get(jobId);
@@ -136,8 +161,13 @@ public class JobOrchestrator {
     }
 
     private void apply(Job job, Function<Job, List<Event>> step) {
+        int recorded = job.history().size();
         List<Event> requests = step.apply(job);
-        repository.save(job);
+        // Every change a restart needs (state, worker, attempt) adds a line to the job's record; a progress
+        // report that only adds an epoch or renews the lease is kept in memory until the next such change.
+        if (!requests.isEmpty() || job.history().size() != recorded) {
+            repository.save(job);
+        }
         for (Event request : requests) {
             if (request instanceof AugmentRequested) {
                 EventSender.sendAndWait(augmentRequests, request);
@@ -147,6 +177,7 @@ public class JobOrchestrator {
                 throw new IllegalStateException("no channel for " + request.getClass().getSimpleName());
             }
         }
+        changes.fire(new JobChanged(job));
     }
 
     private ObjectRef put(String jobId, String name, ImageStack stack) {

@@ -143,6 +143,10 @@ public final class TrainingJob {
                     metrics.put("val_tpr0", onValidation.tpr0());
                     metrics.put("val_tpr10", onValidation.tpr10());
                 }
+                if (test != null) {
+                    // A study scores trials on these (pyBIA's post_metric, test_acc_threshold), one class or both.
+                    metrics.putAll(trainer.evaluate(test.images(), test.labels(), "test_"));
+                }
 
                 Map<String, Object> report = new LinkedHashMap<>();
                 report.put("network", spec.clf());
