@@ -1,12 +1,14 @@
 package org.jbia.cli;
 
 import org.jbia.cli.command.BenchCommand;
+import org.jbia.cli.command.BundleCommand;
 import org.jbia.cli.command.DemoCommand;
 import org.jbia.cli.command.DownCommand;
 import org.jbia.cli.command.DownloadCommand;
 import org.jbia.cli.command.InspectCommand;
 import org.jbia.cli.command.OptimizeCommand;
 import org.jbia.cli.command.PlotCommand;
+import org.jbia.cli.command.PredictCommand;
 import org.jbia.cli.command.PreviewCommand;
 import org.jbia.cli.command.SimulateCommand;
 import org.jbia.cli.command.StatusCommand;
@@ -22,6 +24,7 @@ import picocli.CommandLine;
         subcommands = {DemoCommand.class, UpCommand.class, StatusCommand.class, DownCommand.class, TrainCommand.class,
                 InspectCommand.class, SimulateCommand.class, PreviewCommand.class, DownloadCommand.class,
                 BenchCommand.class, PlotCommand.class, OptimizeCommand.class, StudyCommand.class,
+                PredictCommand.class, BundleCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Bia {
 

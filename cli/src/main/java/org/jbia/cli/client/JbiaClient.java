@@ -76,6 +76,29 @@ public final class JbiaClient {
         return sendBytes(HttpRequest.newBuilder(base.resolve("jobs/" + id + "/model")).GET().build());
     }
 
+    /** Stores a model bundle in the stack (POST /models); the answer describes it (id, name, bundle reference). */
+    public JsonNode uploadModel(Path bundle, String name) {
+        String boundary = "bia-" + UUID.randomUUID();
+        ByteArrayOutputStream body = new ByteArrayOutputStream();
+        try {
+            part(body, boundary, "bundle", bundle.getFileName().toString(), "application/zip", Files.readAllBytes(bundle));
+            if (name != null) {
+                part(body, boundary, "name", null, "text/plain", name.getBytes(StandardCharsets.UTF_8));
+            }
+            body.write(("--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException("cannot read " + e.getMessage(), e);
+        }
+        return json(send(HttpRequest.newBuilder(base.resolve("models"))
+                .header("Content-Type", "multipart/form-data; boundary=" + boundary)
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray())).build()));
+    }
+
+    /** A stored model bundle (GET /models/{id}). */
+    public byte[] storedModel(String id) {
+        return sendBytes(HttpRequest.newBuilder(base.resolve("models/" + id)).GET().build());
+    }
+
     /** A PNG grid of one of the job's data sets; {@code query} holds band, first, count, vmin, vmax... */
     public byte[] preview(String id, String set, Map<String, String> query) {
         StringBuilder q = new StringBuilder();

@@ -19,16 +19,19 @@ public final class Dl4jBackend implements TrainingBackend {
     private static volatile Dl4jBackend instance;
 
     private final boolean oneDnn;
+    private final boolean passiveOpenMp;
     private final String description;
 
     private Dl4jBackend() {
+        passiveOpenMp = OpenMp.passiveWaiting(); // before ND4J loads libgomp
         oneDnn = OneDnn.enable();
         Properties env = Nd4j.getExecutioner().getEnvironmentInformation();
         description = "DL4J 1.0.0-M2.1, ND4J backend " + env.getProperty("backend")
                 + (env.containsKey("cuda.devicesInformation") ? ", devices " + env.get("cuda.devicesInformation")
                 : ", device CPU (" + Runtime.getRuntime().availableProcessors() + " cores)")
                 + ", BLAS " + env.getProperty("blas.vendor") + ", threads " + Nd4j.getEnvironment().maxThreads()
-                + ", oneDNN helpers " + (oneDnn ? "on" : "off");
+                + ", oneDNN helpers " + (oneDnn ? "on" : "off")
+                + ", OpenMP waiting " + (passiveOpenMp ? "passive" : "active");
         LOG.log(System.Logger.Level.INFO, description);
     }
 

@@ -10,12 +10,10 @@ import org.deeplearning4j.nn.conf.graph.ElementWiseVertex;
 import org.deeplearning4j.nn.conf.graph.ScaleVertex;
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.ActivationLayer;
-import org.deeplearning4j.nn.conf.layers.BatchNormalization;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.deeplearning4j.nn.conf.layers.DropoutLayer;
 import org.deeplearning4j.nn.conf.layers.GlobalPoolingLayer;
-import org.deeplearning4j.nn.conf.layers.LocalResponseNormalization;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.conf.layers.PoolingType;
 import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
@@ -49,7 +47,9 @@ final class Dl4jGraphs {
                 .updater(updater(optimizer))
                 .trainingWorkspaceMode(WorkspaceMode.ENABLED)
                 .inferenceWorkspaceMode(WorkspaceMode.ENABLED)
-                .cacheMode(CacheMode.NONE)
+                // keep pre-activations for the backward pass: DL4J otherwise recomputes every conv and dense
+                // forward product in backprop
+                .cacheMode(CacheMode.DEVICE)
                 .graphBuilder()
                 .addInputs("input")
                 .setInputTypes(InputType.convolutional(net.input().height(), net.input().width(),
@@ -125,7 +125,8 @@ final class Dl4jGraphs {
             if (c.l2() > 0) {
                 b.l2(2 * c.l2()); // Keras adds λ·Σw² (gradient 2λw); DL4J's l2 adds λ/2·Σw²
             }
-            return addLayer(g, names.name("conv"), b.build(), in);
+            // a convolution on the network's input needs no input gradient
+            return addLayer(g, names.name("conv"), KerasConv.of(b.build(), !"input".equals(in)), in);
         }
         if (layer instanceof Layer.Pool p) {
             boolean min = p.pooling() == org.jbia.train.model.PoolType.MIN;
@@ -150,12 +151,10 @@ final class Dl4jGraphs {
             return out;
         }
         if (layer instanceof Layer.BatchNorm bn) {
-            return addLayer(g, names.name("batch_norm"),
-                    new BatchNormalization.Builder().decay(bn.momentum()).eps(bn.epsilon()).build(), in);
+            return addLayer(g, names.name("batch_norm"), KerasBatchNorm.of(bn.momentum(), bn.epsilon()), in);
         }
         if (layer instanceof Layer.LocalResponse l) {
-            return addLayer(g, names.name("lrn"), new LocalResponseNormalization.Builder()
-                    .k(l.bias()).n(2 * l.depthRadius() + 1).alpha(l.alpha()).beta(l.beta()).build(), in);
+            return addLayer(g, names.name("lrn"), KerasLrn.of(l.depthRadius(), l.bias(), l.alpha(), l.beta()), in);
         }
         if (layer instanceof Layer.Act a) {
             return addLayer(g, names.name("activation"),
@@ -174,7 +173,7 @@ final class Dl4jGraphs {
             if (d.l2() > 0) {
                 b.l2(2 * d.l2());
             }
-            return addLayer(g, names.name("dense"), b.build(), in);
+            return addLayer(g, names.name("dense"), KerasDense.of(b.build()), in);
         }
         if (layer instanceof Layer.Dropout d) {
             // DL4J's argument is the probability of keeping an activation

@@ -2,6 +2,7 @@ package org.jbia.train.backend.dl4j;
 
 import java.util.Map;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.learning.GradientUpdater;
 import org.nd4j.linalg.learning.config.IUpdater;
 import org.nd4j.linalg.schedule.ISchedule;
@@ -120,22 +121,27 @@ public final class KerasSgd implements IUpdater {
             velocity = viewArray.reshape(order, gradientShape);
         }
 
-        /** Turns the gradient into the step DL4J subtracts from the parameters. */
+        /**
+         * Turns the gradient into the step DL4J subtracts from the parameters, in three passes over the
+         * parameters rather than five (for AlexNet's 30 M parameters the update was a tenth of a step).
+         */
         @Override
         public void applyUpdater(INDArray gradient, int iteration, int epoch) {
             double lr = config.getLearningRate(iteration, epoch);
-            gradient.muli(lr);
             if (config.momentum <= 0) {
+                gradient.muli(lr);
                 return;
             }
             // v ← m·v − lr·g
-            velocity.muli(config.momentum).subi(gradient);
+            velocity.muli(config.momentum);
+            Nd4j.getBlasWrapper().level1().axpy(velocity.length(), -lr, gradient, velocity);
             if (config.nesterov) {
                 // step = lr·g − m·v
-                gradient.subi(velocity.mul(config.momentum));
+                gradient.muli(lr);
+                Nd4j.getBlasWrapper().level1().axpy(gradient.length(), -config.momentum, velocity, gradient);
             } else {
                 // step = −v
-                gradient.assign(velocity).negi();
+                velocity.muli(-1, gradient);
             }
         }
     }

@@ -1,0 +1,84 @@
+package org.jbia.train.backend.dl4j;
+
+import org.bytedeco.javacpp.FloatPointer;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * ND4J's off-heap float arrays as seen by the layers whose arithmetic runs as Java loops
+ * ({@link LrnKernel}, {@link BatchNormKernel}): small arrays copied whole, activations one image at a
+ * time, so that a layer never holds a batch's worth of floats on the Java heap.
+ */
+final class HostFloats {
+
+    private HostFloats() {
+    }
+
+    /** The elements of {@code a} in C order (copied through a dense C-order duplicate when needed). */
+    static float[] read(INDArray a) {
+        INDArray dense = dense(a);
+        float[] out = new float[Math.toIntExact(dense.length())];
+        pointer(dense).get(out);
+        return out;
+    }
+
+    /** Writes {@code values} (C order) into {@code target}, which must be a dense C-order float array. */
+    static void write(float[] values, INDArray target) {
+        requireDense(target, values.length);
+        pointer(target).put(values);
+    }
+
+    /** {@code a} itself when it is a dense C-order float array, else such a copy. */
+    static INDArray dense(INDArray a) {
+        return isDenseC(a) ? a : a.castTo(DataType.FLOAT).dup('c');
+    }
+
+    static boolean isDenseC(INDArray a) {
+        return a.dataType() == DataType.FLOAT && a.ordering() == 'c' && a.elementWiseStride() == 1
+                && a.data().length() >= a.length();
+    }
+
+    private static void requireDense(INDArray a, long length) {
+        if (!isDenseC(a) || a.length() != length) {
+            throw new IllegalArgumentException("expected a dense C-order float array of " + length
+                    + " elements, got " + a.shapeInfoToString());
+        }
+    }
+
+    /** A pointer at the array's first element (ND4J's address pointer already includes a view's offset). */
+    private static FloatPointer pointer(INDArray a) {
+        return (FloatPointer) a.data().addressPointer();
+    }
+
+    /**
+     * A dense C-order array of {@code count} images of {@code size} floats each (N×C×H×W: size C·H·W),
+     * read and written one image at a time; safe to use from several threads on different images.
+     */
+    static final class Images {
+        private final FloatPointer base;
+        final int count;
+        final int size;
+
+        private Images(INDArray a, int count, int size) {
+            this.base = pointer(a);
+            this.count = count;
+            this.size = size;
+        }
+
+        /** The images of {@code a}, which must be dense C-order float (see {@link #dense}). */
+        static Images of(INDArray a) {
+            int count = Math.toIntExact(a.size(0));
+            int size = Math.toIntExact(a.length() / Math.max(1, count));
+            requireDense(a, (long) count * size);
+            return new Images(a, count, size);
+        }
+
+        void read(int image, float[] into) {
+            new FloatPointer(base).position((long) image * size).get(into, 0, size);
+        }
+
+        void write(int image, float[] from) {
+            new FloatPointer(base).position((long) image * size).put(from, 0, size);
+        }
+    }
+}

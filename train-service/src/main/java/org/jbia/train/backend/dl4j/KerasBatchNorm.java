@@ -1,0 +1,31 @@
+package org.jbia.train.backend.dl4j;
+
+import java.util.Collection;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.layers.BatchNormalization;
+import org.deeplearning4j.optimize.api.TrainingListener;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/** DL4J's batch normalisation configuration and parameters, computed by {@link KerasBatchNormLayer}. */
+public class KerasBatchNorm extends BatchNormalization {
+
+    /** For DL4J's JSON deserialisation. */
+    public KerasBatchNorm() {
+    }
+
+    /** Running averages move by {@code 1 − decay} per batch; {@code epsilon} is added to the variance. */
+    static KerasBatchNorm of(double decay, double epsilon) {
+        return Dl4jLayers.copy(new BatchNormalization.Builder().decay(decay).eps(epsilon).build(),
+                new KerasBatchNorm());
+    }
+
+    @Override
+    public org.deeplearning4j.nn.api.Layer instantiate(NeuralNetConfiguration conf,
+                                                       Collection<TrainingListener> listeners, int index,
+                                                       INDArray paramsView, boolean initializeParams,
+                                                       DataType dataType) {
+        return Dl4jLayers.wire(new KerasBatchNormLayer(conf, dataType), this, conf, listeners, index, paramsView,
+                initializeParams);
+    }
+}

@@ -1,0 +1,47 @@
+package org.jbia.train.backend.dl4j;
+
+import java.util.Collection;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
+import org.deeplearning4j.optimize.api.TrainingListener;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.shade.jackson.annotation.JsonProperty;
+
+/**
+ * DL4J's convolution configuration, plus whether the gradient with respect to the layer's input is
+ * needed: it is not for a convolution that reads the network's input, and DL4J always computes it (for
+ * pyBIA's 11×11/4 and ResNet's 7×7/2 first layers that costs five to seven times the weight
+ * gradient). Computed by {@link KerasConvLayer}.
+ */
+public class KerasConv extends ConvolutionLayer {
+    @JsonProperty("inputGradient")
+    private boolean inputGradient = true;
+
+    /** For DL4J's JSON deserialisation. */
+    public KerasConv() {
+    }
+
+    static KerasConv of(ConvolutionLayer configured, boolean inputGradient) {
+        KerasConv c = Dl4jLayers.copy(configured, new KerasConv());
+        c.inputGradient = inputGradient;
+        return c;
+    }
+
+    public boolean isInputGradient() {
+        return inputGradient;
+    }
+
+    public void setInputGradient(boolean inputGradient) {
+        this.inputGradient = inputGradient;
+    }
+
+    @Override
+    public org.deeplearning4j.nn.api.Layer instantiate(NeuralNetConfiguration conf,
+                                                       Collection<TrainingListener> listeners, int index,
+                                                       INDArray paramsView, boolean initializeParams,
+                                                       DataType dataType) {
+        return Dl4jLayers.wire(new KerasConvLayer(conf, dataType), this, conf, listeners, index, paramsView,
+                initializeParams);
+    }
+}
