@@ -6,6 +6,9 @@
 #   bench/tpe/bench.sh                      # 100 trials x 20 seeds, all three functions
 #   TRIALS=50 SEEDS=5 FUNCTIONS=branin bench/tpe/bench.sh
 #   PEER_RANDOM=1 bench/tpe/bench.sh        # also Optuna's RandomSampler
+# A mean over 20 seeds is noisy: with the same sampler, it moves by a factor 2-3 from one block
+# of 20 seeds to the next (mean regret is dominated by the few runs stuck in a worse basin).
+# bench/tpe/noise.sh measures that spread over more seeds, and the ratio with an interval.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 TRIALS=${TRIALS:-100}
@@ -62,3 +65,4 @@ for f in $FUNCTIONS; do
 done
 echo "== regret ratios (jBIA / Optuna, target <= 1.1)"
 printf '%s\n' "${summary[@]}"
+echo "(means over $SEEDS seeds; their spread between seed blocks: bench/tpe/noise.sh)"

@@ -18,7 +18,11 @@ import org.jbia.optimize.search.TrialRecord;
  * prints the mean best value over seeds, with random search for comparison. The last line is
  * {@code tpe <function>: mean best <v> over <S> seeds of <T> trials}.
  *
- * <pre>TpeBench --function branin|hartmann6|mixed [--trials 100] [--seeds 20]</pre>
+ * <pre>TpeBench --function branin|hartmann6|mixed [--trials 100] [--seeds 20] [--first-seed 0] [--per-seed]</pre>
+ *
+ * <p>Seeds run from {@code --first-seed} on; {@code --per-seed} also prints each seed's best
+ * ({@code seed <s>: tpe <v> random <w>}), which bench/tpe/noise.sh uses to measure how much a
+ * mean over few seeds varies.
  */
 public final class TpeBench {
 
@@ -27,10 +31,15 @@ public final class TpeBench {
 
     /** The best value of each seed's run. */
     static double[] bests(BenchFunction f, int trials, int seeds, LongFunction<Sampler> samplerForSeed) {
+        return bests(f, trials, 0, seeds, samplerForSeed);
+    }
+
+    /** The best value of each run for seeds {@code firstSeed} .. {@code firstSeed + seeds - 1}. */
+    static double[] bests(BenchFunction f, int trials, int firstSeed, int seeds, LongFunction<Sampler> samplerForSeed) {
         SearchSpace space = f.space();
         double[] out = new double[seeds];
         for (int s = 0; s < seeds; s++) {
-            Sampler sampler = samplerForSeed.apply(s);
+            Sampler sampler = samplerForSeed.apply(firstSeed + s);
             List<TrialRecord> history = new ArrayList<>();
             double best = Double.POSITIVE_INFINITY;
             for (int t = 0; t < trials; t++) {
@@ -48,12 +57,19 @@ public final class TpeBench {
         String function = null;
         int trials = 100;
         int seeds = 20;
+        int firstSeed = 0;
+        boolean perSeed = false;
         for (int i = 0; i < args.length; i++) {
             String value = i + 1 < args.length ? args[i + 1] : null;
             switch (args[i]) {
                 case "--function" -> function = value;
                 case "--trials" -> trials = positive("--trials", value);
                 case "--seeds" -> seeds = positive("--seeds", value);
+                case "--first-seed" -> firstSeed = nonNegative("--first-seed", value);
+                case "--per-seed" -> {
+                    perSeed = true;
+                    continue;
+                }
                 default -> usage("unknown argument '" + args[i] + "'");
             }
             i++;
@@ -70,9 +86,14 @@ public final class TpeBench {
         }
         String name = f.name().toLowerCase(Locale.ROOT);
         long start = System.nanoTime();
-        double[] random = bests(f, trials, seeds, s -> new RandomSampler(s));
-        double[] tpe = bests(f, trials, seeds, s -> new TpeSampler(Direction.MINIMIZE, s));
+        double[] random = bests(f, trials, firstSeed, seeds, s -> new RandomSampler(s));
+        double[] tpe = bests(f, trials, firstSeed, seeds, s -> new TpeSampler(Direction.MINIMIZE, s));
         double seconds = (System.nanoTime() - start) / 1e9;
+        if (perSeed) {
+            for (int s = 0; s < seeds; s++) {
+                System.out.printf(Locale.ROOT, "seed %d: tpe %.17g random %.17g%n", firstSeed + s, tpe[s], random[s]);
+            }
+        }
         System.out.printf(Locale.ROOT, "random %s: mean best %.6f (median %.6f) over %d seeds of %d trials%n",
                 name, mean(random), median(random), seeds, trials);
         System.out.printf(Locale.ROOT, "known minimum %.6f; mean regret tpe %.6f, random %.6f; %.1f s%n",
@@ -94,9 +115,22 @@ public final class TpeBench {
         return 0;
     }
 
+    private static int nonNegative(String flag, String value) {
+        try {
+            int v = Integer.parseInt(value);
+            if (v >= 0) {
+                return v;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        usage(flag + " = '" + value + "' is not allowed: expected an integer >= 0");
+        return 0;
+    }
+
     private static void usage(String problem) {
         System.err.println(problem);
-        System.err.println("usage: TpeBench --function branin|hartmann6|mixed [--trials T] [--seeds S]");
+        System.err.println("usage: TpeBench --function branin|hartmann6|mixed [--trials T] [--seeds S] [--first-seed F] [--per-seed]");
         System.exit(2);
     }
 

@@ -3,7 +3,7 @@ package org.jbia.optimize.search;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.SplittableRandom;
+import java.util.random.RandomGenerator;
 
 /**
  * Uniform random search with Optuna's RandomSampler semantics: floats uniform (in log space when
@@ -20,7 +20,7 @@ public final class RandomSampler implements Sampler {
 
     @Override
     public Map<String, Object> sample(SearchSpace space, List<TrialRecord> history, int trialNumber) {
-        SplittableRandom rng = TrialRandom.forTrial(seed, trialNumber, SALT);
+        RandomGenerator rng = TrialRandom.forTrial(seed, trialNumber, SALT);
         Map<String, Object> out = new LinkedHashMap<>();
         for (Param p : space.params()) {
             if (space.isActive(p, out)) {
@@ -31,7 +31,7 @@ public final class RandomSampler implements Sampler {
     }
 
     /** One uniform draw from the domain of {@code p}. */
-    static Object draw(Param p, SplittableRandom rng) {
+    static Object draw(Param p, RandomGenerator rng) {
         if (p instanceof FloatParam f) {
             if (f.low() == f.high()) {
                 return f.low();
@@ -59,7 +59,7 @@ public final class RandomSampler implements Sampler {
         return c.choices().get(rng.nextInt(c.choices().size()));
     }
 
-    private static double uniform(SplittableRandom rng, double lo, double hi) {
+    private static double uniform(RandomGenerator rng, double lo, double hi) {
         return lo + (hi - lo) * rng.nextDouble();
     }
 }
