@@ -200,13 +200,21 @@ class PipelineTest {
     void aTrainServiceKilledMidJobIsReplacedAndTheJobFinishes() {
         String id = submit(new JobSpec("killed-worker", null, null, smallNetwork(15), 4L), "long");
         await().atMost(JOB_TIMEOUT).until(() -> client.job(id).path("progress").path("epoch").asInt() >= 1);
+        String killedWorker = client.job(id).path("worker").asText();
         stack.service("train-service").kill();
         restart("train-service");
         JsonNode job = awaitEnd(id);
         assertThat(job.path("state").asText()).isIn("COMPLETED", "FAILED");
-        assertThat(job.path("history").toString()).contains("went silent").contains("requeued as attempt 2");
+        String history = job.path("history").toString();
+        // Two ways back, both correct: the lease runs out and the job is requeued as attempt 2, or the
+        // killed worker had not committed its take yet and Kafka redelivers the request to the new one.
+        if (history.contains("went silent")) {
+            assertThat(history).contains("requeued as attempt 2");
+        } else {
+            assertThat(history.split("training started on", -1).length - 1).as(history).isEqualTo(2);
+        }
         if (job.path("state").asText().equals("COMPLETED")) {
-            assertThat(job.path("attempt").asInt()).isEqualTo(2);
+            assertThat(job.path("result").path("worker").asText()).isNotEqualTo(killedWorker);
         } else {
             assertThat(job.path("failure").asText()).isNotBlank();
         }
