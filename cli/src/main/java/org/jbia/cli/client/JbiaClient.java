@@ -50,6 +50,11 @@ public final class JbiaClient {
      * to .npy files. Returns the job as the server recorded it.
      */
     public JsonNode submit(JobSpec spec, Map<String, Path> arrays) {
+        return submitForm("jobs", spec, arrays);
+    }
+
+    /** POSTs a spec and its arrays as one multipart form to {@code path} (jobs and studies take the same form). */
+    JsonNode submitForm(String path, Object spec, Map<String, Path> arrays) {
         String boundary = "bia-" + UUID.randomUUID();
         ByteArrayOutputStream body = new ByteArrayOutputStream();
         try {
@@ -62,10 +67,15 @@ public final class JbiaClient {
         } catch (IOException e) {
             throw new java.io.UncheckedIOException("cannot read " + e.getMessage(), e);
         }
-        HttpRequest request = HttpRequest.newBuilder(base.resolve("jobs"))
+        HttpRequest request = HttpRequest.newBuilder(base.resolve(path))
                 .header("Content-Type", "multipart/form-data; boundary=" + boundary)
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray())).build();
         return json(send(request));
+    }
+
+    /** GET {@code path} relative to the API's base; its body, or an {@link ApiException} for a non-2xx answer. */
+    byte[] get(String path) {
+        return sendBytes(HttpRequest.newBuilder(base.resolve(path)).GET().build());
     }
 
     public JsonNode job(String id) {
@@ -149,7 +159,7 @@ public final class JbiaClient {
         }
     }
 
-    private static JsonNode json(String text) {
+    static JsonNode json(String text) {
         try {
             return JsonCodec.mapper().readTree(text);
         } catch (IOException e) {
