@@ -1,52 +1,19 @@
 package org.jbia.train.backend.libtorch;
 
 import java.util.SplittableRandom;
+import org.jbia.train.model.KerasInitializers;
 
 /**
  * Keras' weight initialisers under pyBIA's names, with Keras' fans (a convolution's fan-in is
- * kernel² × input channels, its fan-out kernel² × filters). The formulas are the DL4J backend's
- * (dl4j.KerasInit); values come from a generator the model seeds, so the same seed gives the same
- * weights.
+ * kernel² × input channels, its fan-out kernel² × filters), from {@link KerasInitializers}; values come
+ * from a generator the model seeds, so the same seed gives the same weights.
  */
 final class KerasInitializer {
-    /** Keras' TruncatedNormal default standard deviation (pyBIA's default dense initialiser). */
-    static final double TRUNCATED_NORMAL_STD = 0.05;
-    /** Standard deviation of a unit normal truncated at ±2: Keras divides by it for variance scaling. */
-    static final double TRUNCATION_CORRECTION = 0.87962566103423978;
-
     private KerasInitializer() {
     }
 
     static float[] values(String name, double fanIn, double fanOut, int count, SplittableRandom random) {
-        float[] values = new float[count];
-        double fanAvg = (fanIn + fanOut) / 2;
-        switch (name) {
-            case "uniform_scaling", "lecun_uniform" -> uniform(values, Math.sqrt(3 / fanIn), random);
-            case "he_uniform" -> uniform(values, Math.sqrt(6 / fanIn), random);
-            case "glorot_uniform" -> uniform(values, Math.sqrt(3 / fanAvg), random);
-            case "TruncatedNormal" -> truncatedNormal(values, TRUNCATED_NORMAL_STD, random);
-            case "he_normal" -> truncatedNormal(values, Math.sqrt(2 / fanIn) / TRUNCATION_CORRECTION, random);
-            case "lecun_normal" -> truncatedNormal(values, Math.sqrt(1 / fanIn) / TRUNCATION_CORRECTION, random);
-            case "glorot_normal" -> truncatedNormal(values, Math.sqrt(1 / fanAvg) / TRUNCATION_CORRECTION, random);
-            default -> throw new IllegalArgumentException("initialiser '" + name + "' is not known");
-        }
-        return values;
-    }
-
-    private static void uniform(float[] out, double limit, SplittableRandom random) {
-        for (int i = 0; i < out.length; i++) {
-            out[i] = (float) ((random.nextDouble() * 2 - 1) * limit);
-        }
-    }
-
-    /** Normal(0, std) redrawn beyond two standard deviations, as tf.random.truncated_normal. */
-    private static void truncatedNormal(float[] out, double std, SplittableRandom random) {
-        for (int i = 0; i < out.length; i++) {
-            double z;
-            do {
-                z = random.nextGaussian(); // Java 17's ziggurat: several times faster than Box-Muller
-            } while (Math.abs(z) > 2);
-            out[i] = (float) (z * std);
-        }
+        // Java 17's ziggurat nextGaussian: several times faster than Box-Muller
+        return KerasInitializers.values(name, fanIn, fanOut, count, random, SplittableRandom::nextGaussian);
     }
 }
