@@ -28,7 +28,6 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
-import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -37,14 +36,7 @@ import org.junit.jupiter.api.io.TempDir;
  * train-service killed mid-trial and an optimize-service killed mid-study leave the study with exactly
  * n_iter finished trials and a record of what happened. Trials are tiny (a one-layer custom_cnn on
  * 24-pixel images) so the class takes a few minutes.
- *
- * <p>Opt-in ({@code -Dbia.e2e.studies=true}) until a known defect is fixed: the same train request is
- * sometimes run by both train-services at once (a trial then records two workers, and a killed
- * worker's twin finishes the trial, so nothing goes silent). Both tests passed on their first runs and
- * failed on 2026-12-01 for that reason; the orchestrator must fence progress to the worker holding the
- * lease before they can guard CI.
  */
-@EnabledIfSystemProperty(named = "bia.e2e.studies", matches = "true")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class StudyTest {

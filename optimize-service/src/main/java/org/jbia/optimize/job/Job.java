@@ -105,15 +105,12 @@ public final class Job {
         return List.of();
     }
 
+    /** A report from the worker holding the current attempt's lease renews it; any other is recorded and ignored. */
     public List<Event> onTrainProgress(TrainProgress e, long now) {
-        if (state != JobState.TRAINING || e.attempt() != attempt || !e.requestId().equals(trainRequestId())) {
+        if (!admits("progress", e.requestId(), e.attempt(), e.worker(), now)) {
             return List.of();
         }
         leaseRenewedAt = Math.max(leaseRenewedAt, e.atMillis());
-        if (worker == null || !worker.equals(e.worker())) {
-            worker = e.worker();
-            history.add(new StateChange(now, state, "training started on " + worker + " (attempt " + attempt + ")"));
-        }
         if (e.phase() == TrainProgress.Phase.EPOCH) {
             progress = new Progress(e.epoch(), e.epochs(), e.metrics());
             while (epochs.size() < e.epoch()) {
@@ -125,9 +122,13 @@ public final class Job {
         return List.of();
     }
 
-    /** A completion from any attempt is accepted: a slow worker's model is as good as a requeued one's. */
+    /**
+     * Only the current attempt's lease holder completes the job: a model from a superseded attempt or
+     * from a second worker that got the same request is recorded and ignored, because the holder's
+     * own result (or the requeued attempt's) is on its way.
+     */
     public List<Event> onTrainCompleted(TrainCompleted e, long now) {
-        if (state != JobState.TRAINING || !e.requestId().equals(trainRequestId())) {
+        if (!admits("completion", e.requestId(), e.attempt(), e.worker(), now)) {
             return List.of();
         }
         result = new Result(e.model(), e.report(), e.metrics(), e.epochsRun(), e.stopReason(), e.worker());
@@ -137,7 +138,7 @@ public final class Job {
     }
 
     public List<Event> onTrainFailed(TrainFailed e, long now) {
-        if (state == JobState.TRAINING && e.attempt() == attempt && e.requestId().equals(trainRequestId())) {
+        if (admits("failure", e.requestId(), e.attempt(), e.worker(), now)) {
             failure = "training failed on " + e.worker() + ": " + e.reason();
             move(JobState.FAILED, now, failure);
         }
@@ -187,6 +188,42 @@ public final class Job {
             }
             case COMPLETED, FAILED -> List.of();
         };
+    }
+
+    /**
+     * The fence: a training report counts only if it is for the current attempt of this job's training
+     * request and comes from the attempt's lease holder, the first worker to report on it. Any other
+     * report is ignored, with a line in the history saying whose and why (once per worker, attempt,
+     * kind and reason, so a duplicate run's heartbeats do not flood the record).
+     */
+    private boolean admits(String kind, String requestId, int reportAttempt, String reporter, long now) {
+        String refusal;
+        if (state.isTerminal() && reportAttempt == attempt && reporter.equals(worker)) {
+            // The run that ended the job, heard late (a heartbeat, an epoch on the other topic): nothing new.
+            return false;
+        } else if (state != JobState.TRAINING) {
+            refusal = "the job is " + state;
+        } else if (!requestId.equals(trainRequestId())) {
+            refusal = "request " + requestId + " is not this job's training request " + trainRequestId();
+        } else if (reportAttempt < attempt) {
+            refusal = "attempt " + reportAttempt + " was superseded by attempt " + attempt;
+        } else if (reportAttempt > attempt) {
+            refusal = "attempt " + reportAttempt + " was never requested (the current one is " + attempt + ")";
+        } else if (worker != null && !worker.equals(reporter)) {
+            refusal = "worker " + worker + " holds the lease of attempt " + attempt;
+        } else {
+            if (worker == null) {
+                worker = reporter;
+                history.add(new StateChange(now, state, "training started on " + worker + " (attempt " + attempt
+                        + ")"));
+            }
+            return true;
+        }
+        String detail = "ignored " + kind + " from " + reporter + " (attempt " + reportAttempt + "): " + refusal;
+        if (history.stream().noneMatch(c -> c.detail().equals(detail))) {
+            history.add(new StateChange(now, state, detail));
+        }
+        return false;
     }
 
     private List<Event> requestTraining(DatasetRefs data, long now, String detail) {

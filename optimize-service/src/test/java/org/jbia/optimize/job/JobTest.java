@@ -105,6 +105,97 @@ class JobTest {
     }
 
     @Test
+    void aSecondWorkerOnTheSameAttemptIsFencedOutAndRecordedOnce() {
+        Job job = Job.submitted("j1", spec(false), 42, INPUT, 0);
+        TrainRequested r = (TrainRequested) job.start(1).get(0);
+        job.onTrainProgress(progress(r, "w1", TrainProgress.Phase.STARTED, 0, 100), 100);
+        // The same request delivered to a second worker: its reports neither move the job nor renew the lease.
+        job.onTrainProgress(progress(r, "w2", TrainProgress.Phase.STARTED, 0, 200), 200);
+        job.onTrainProgress(progress(r, "w2", TrainProgress.Phase.EPOCH, 1, 300), 300);
+        for (long t = 400; t < 100 + 3 * LEASE; t += 1_000) {
+            job.onTrainProgress(progress(r, "w2", TrainProgress.Phase.HEARTBEAT, 0, t), t);
+        }
+        assertThat(job.worker()).isEqualTo("w1");
+        assertThat(job.progress()).isNull();
+        assertThat(job.epochs()).isEmpty();
+        assertThat(job.history()).extracting(Job.StateChange::detail)
+                .containsOnlyOnce("training started on w1 (attempt 1)",
+                        "ignored progress from w2 (attempt 1): worker w1 holds the lease of attempt 1")
+                .noneMatch(d -> d.contains("started on w2"));
+        List<Event> out = job.onClock(100 + LEASE + 1, LEASE, 3);
+        assertThat(out).singleElement().extracting(e -> ((TrainRequested) e).attempt()).isEqualTo(2);
+        assertThat(job.history().get(job.history().size() - 1).detail()).contains("worker w1 went silent");
+    }
+
+    @Test
+    void onlyTheLeaseHolderCompletesOrFailsTheAttempt() {
+        Job job = Job.submitted("j1", spec(false), 42, INPUT, 0);
+        TrainRequested r = (TrainRequested) job.start(1).get(0);
+        job.onTrainProgress(progress(r, "w1", TrainProgress.Phase.STARTED, 0, 5), 5);
+        job.onTrainFailed(new TrainFailed(1, "j1", r.requestId(), 1, "w2", "out of memory"), 6);
+        job.onTrainCompleted(completed(r.requestId(), 1, "w2", "m2.zip"), 7);
+        assertThat(job.state()).isEqualTo(JobState.TRAINING);
+        assertThat(job.result()).isNull();
+        assertThat(job.failure()).isNull();
+        assertThat(job.history()).extracting(Job.StateChange::detail).contains(
+                "ignored failure from w2 (attempt 1): worker w1 holds the lease of attempt 1",
+                "ignored completion from w2 (attempt 1): worker w1 holds the lease of attempt 1");
+
+        job.onTrainCompleted(completed(r.requestId(), 1, "w1", "m1.zip"), 8);
+        assertThat(job.state()).isEqualTo(JobState.COMPLETED);
+        assertThat(job.result().worker()).isEqualTo("w1");
+        assertThat(job.result().model().key()).isEqualTo("m1.zip");
+        // The holder heard late adds nothing; another worker's late model is recorded and changes nothing.
+        int lines = job.history().size();
+        job.onTrainProgress(progress(r, "w1", TrainProgress.Phase.HEARTBEAT, 0, 9), 9);
+        assertThat(job.history()).hasSize(lines);
+        job.onTrainCompleted(completed(r.requestId(), 1, "w3", "m3.zip"), 10);
+        assertThat(job.result().model().key()).isEqualTo("m1.zip");
+        assertThat(job.history().get(lines).detail())
+                .isEqualTo("ignored completion from w3 (attempt 1): the job is COMPLETED");
+    }
+
+    @Test
+    void aRequeueSupersedesTheEarlierAttemptsReports() {
+        Job job = Job.submitted("j1", spec(false), 42, INPUT, 0);
+        TrainRequested r = (TrainRequested) job.start(1).get(0);
+        job.onTrainProgress(progress(r, "w1", TrainProgress.Phase.STARTED, 0, 100), 100);
+        TrainRequested second = (TrainRequested) job.onClock(100 + LEASE + 1, LEASE, 3).get(0);
+        // The slow first worker was alive after all: its model comes too late and is not taken.
+        job.onTrainCompleted(completed(r.requestId(), 1, "w1", "m1.zip"), 100 + LEASE + 2);
+        job.onTrainFailed(new TrainFailed(1, "j1", r.requestId(), 1, "w1", "stopped"), 100 + LEASE + 3);
+        assertThat(job.state()).isEqualTo(JobState.TRAINING);
+        assertThat(job.history()).extracting(Job.StateChange::detail).contains(
+                "ignored completion from w1 (attempt 1): attempt 1 was superseded by attempt 2",
+                "ignored failure from w1 (attempt 1): attempt 1 was superseded by attempt 2");
+        // A report for an attempt never sent is no claim either.
+        job.onTrainProgress(new TrainProgress(1, "j1", r.requestId(), 3, "w9", TrainProgress.Phase.STARTED, 0, 3,
+                Map.of(), 100 + LEASE + 4), 100 + LEASE + 4);
+        assertThat(job.worker()).isNull();
+        assertThat(job.history().get(job.history().size() - 1).detail())
+                .isEqualTo("ignored progress from w9 (attempt 3): attempt 3 was never requested (the current one is 2)");
+
+        // A worker answering the requeued attempt from a stored result reports no start: its completion claims it.
+        job.onTrainCompleted(completed(second.requestId(), 2, "w2", "m2.zip"), 100 + LEASE + 5);
+        assertThat(job.state()).isEqualTo(JobState.COMPLETED);
+        assertThat(job.worker()).isEqualTo("w2");
+        assertThat(job.result().model().key()).isEqualTo("m2.zip");
+        assertThat(job.history()).extracting(Job.StateChange::detail).contains("training started on w2 (attempt 2)");
+    }
+
+    @Test
+    void theLeaseHolderSurvivesTheCodec() {
+        Job job = Job.submitted("j1", spec(false), 42, INPUT, 0);
+        TrainRequested r = (TrainRequested) job.start(1).get(0);
+        job.onTrainProgress(progress(r, "w1", TrainProgress.Phase.STARTED, 0, 5), 5);
+        Job copy = JsonCodec.decode(JsonCodec.encode(job), Job.class);
+        copy.onTrainCompleted(completed(r.requestId(), 1, "w2", "m2.zip"), 6);
+        assertThat(copy.state()).isEqualTo(JobState.TRAINING);
+        copy.onTrainCompleted(completed(r.requestId(), 1, "w1", "m1.zip"), 7);
+        assertThat(copy.state()).isEqualTo(JobState.COMPLETED);
+    }
+
+    @Test
     void afterTheLastAttemptTheJobFailsWithTheReason() {
         Job job = Job.submitted("j1", spec(false), 42, INPUT, 0);
         TrainRequested r = (TrainRequested) job.start(1).get(0);
@@ -152,6 +243,11 @@ class JobTest {
         assertThat(copy.history()).hasSize(2);
         assertThat(copy.spec().seed()).isEqualTo(42L);
         assertThat(copy.resume(2)).singleElement().isInstanceOf(AugmentRequested.class);
+    }
+
+    private static TrainCompleted completed(String requestId, int attempt, String worker, String modelKey) {
+        ObjectRef model = new ObjectRef("b", modelKey, 3, "dd", null, "zip");
+        return new TrainCompleted(1, "j1", requestId, attempt, worker, model, model, Map.of("loss", 0.1), 1, "epochs");
     }
 
     private static TrainProgress progress(TrainRequested r, String worker, TrainProgress.Phase phase, int epoch,

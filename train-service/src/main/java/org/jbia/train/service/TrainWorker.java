@@ -6,8 +6,10 @@ import jakarta.inject.Inject;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -41,11 +43,19 @@ import org.jboss.logging.Logger;
  * minutes to hours, longer than Kafka lets a consumer sit on a record. From then on the orchestrator's
  * lease guards it, renewed by this worker's progress and heartbeats; a worker that dies mid-run falls
  * silent and the request is sent again. Idempotent on the request id: a finished request is answered
- * from its stored result.
+ * from its stored result, as the attempt asked for.
+ *
+ * <p>Kafka may still deliver one request twice (a rebalance while a take is being committed): the copy
+ * is skipped when this instance already ran that attempt, or when another worker's claim on it in the
+ * store ({@code attempt-N.taken}, renewed with each heartbeat) is fresh. The orchestrator fences what
+ * gets through anyway: only the attempt's first reporter counts. Each run writes its model under its
+ * own key, so a second run of a request never overwrites the model a job already holds.
  */
 @ApplicationScoped
 public class TrainWorker {
     private static final Logger LOG = Logger.getLogger(TrainWorker.class);
+    /** A claim renewed within this many heartbeats belongs to a worker that is still running the attempt. */
+    private static final int CLAIM_FRESH_HEARTBEATS = 5;
 
     @Inject
     ObjectStore store;
@@ -67,6 +77,9 @@ public class TrainWorker {
 
     @Channel("train-failed")
     Emitter<String> failed;
+
+    /** The attempts this instance took, as "request id#attempt"; runs are one at a time, so each has ended. */
+    private final Set<String> taken = ConcurrentHashMap.newKeySet();
 
     private final ScheduledExecutorService heartbeats = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "train-heartbeat");
@@ -91,16 +104,37 @@ public class TrainWorker {
     void train(TrainRequested request) {
         Optional<byte[]> done = store.getIfExists(bucket, key(request, "completed.json"));
         if (done.isPresent()) {
-            LOG.infof("job %s: request %s was already trained; answering from the stored result", request.jobId(),
-                    request.requestId());
-            EventSender.sendAndWait(completed, JsonCodec.decodeEvent(new String(done.get(), StandardCharsets.UTF_8),
-                    TrainCompleted.class));
+            LOG.infof("job %s: request %s was already trained; answering attempt %d from the stored result",
+                    request.jobId(), request.requestId(), request.attempt());
+            TrainCompleted stored = JsonCodec.decodeEvent(new String(done.get(), StandardCharsets.UTF_8),
+                    TrainCompleted.class);
+            // Answered as this attempt by this worker: the orchestrator takes only the current attempt's holder.
+            EventSender.sendAndWait(completed, new TrainCompleted(Event.CURRENT_VERSION, request.jobId(),
+                    request.requestId(), request.attempt(), worker(), stored.model(), stored.report(), stored.metrics(),
+                    stored.epochsRun(), stored.stopReason()));
             return;
         }
+        if (!taken.add(request.requestId() + "#" + request.attempt())) {
+            LOG.infof("job %s: attempt %d of %s already ran on this instance; skipping the repeat", request.jobId(),
+                    request.attempt(), request.requestId());
+            return;
+        }
+        Optional<Claim> other = claim(request).filter(c -> !c.worker().equals(worker())
+                && System.currentTimeMillis() - c.atMillis() < CLAIM_FRESH_HEARTBEATS * heartbeatSeconds * 1000);
+        if (other.isPresent()) {
+            LOG.infof("job %s: attempt %d of %s is being run by %s (claim renewed %d ms ago); skipping the repeat",
+                    request.jobId(), request.attempt(), request.requestId(), other.get().worker(),
+                    System.currentTimeMillis() - other.get().atMillis());
+            return;
+        }
+        renewClaim(request);
         int epochs = request.spec().epochs();
         sendProgress(request, TrainProgress.Phase.STARTED, 0, epochs, Map.of());
         ScheduledFuture<?> beat = heartbeats.scheduleAtFixedRate(
-                () -> sendProgress(request, TrainProgress.Phase.HEARTBEAT, 0, epochs, Map.of()),
+                () -> {
+                    sendProgress(request, TrainProgress.Phase.HEARTBEAT, 0, epochs, Map.of());
+                    renewClaim(request);
+                },
                 heartbeatSeconds, heartbeatSeconds, TimeUnit.SECONDS);
         try {
             TrainingData data = read(request.data());
@@ -109,9 +143,10 @@ public class TrainWorker {
                     data.positive().height(), data.positive().width(), data.positive().bands(), request.attempt());
             TrainingOutcome outcome = TrainingJob.run(data, request.spec(), request.seed(),
                     (epoch, total, metrics) -> sendProgress(request, TrainProgress.Phase.EPOCH, epoch, total, metrics));
-            ObjectRef report = store.put(bucket, key(request, "report.json"),
+            ObjectRef report = store.put(bucket, key(request, run(request) + "/report.json"),
                     outcome.reportJson().getBytes(StandardCharsets.UTF_8), null, "json");
-            ObjectRef model = store.put(bucket, key(request, "bundle.zip"), outcome.bundle(), null, "zip");
+            ObjectRef model = store.put(bucket, key(request, run(request) + "/bundle.zip"), outcome.bundle(), null,
+                    "zip");
             TrainCompleted result = new TrainCompleted(Event.CURRENT_VERSION, request.jobId(), request.requestId(),
                     request.attempt(), worker(), model, report, outcome.metrics(), outcome.epochsRun(),
                     outcome.stopReason());
@@ -143,6 +178,32 @@ public class TrainWorker {
                               Map<String, Double> metrics) {
         EventSender.send(progress, new TrainProgress(Event.CURRENT_VERSION, request.jobId(), request.requestId(),
                 request.attempt(), worker(), phase, epoch, epochs, metrics, System.currentTimeMillis()));
+    }
+
+    /** Who took an attempt and when they last said so. */
+    record Claim(String worker, long atMillis) {
+    }
+
+    private Optional<Claim> claim(TrainRequested request) {
+        return store.getIfExists(bucket, key(request, "attempt-" + request.attempt() + ".taken"))
+                .map(bytes -> JsonCodec.decode(new String(bytes, StandardCharsets.UTF_8), Claim.class));
+    }
+
+    private void renewClaim(TrainRequested request) {
+        try {
+            store.put(bucket, key(request, "attempt-" + request.attempt() + ".taken"),
+                    JsonCodec.encode(new Claim(worker(), System.currentTimeMillis())).getBytes(StandardCharsets.UTF_8),
+                    null, "json");
+        } catch (RuntimeException e) {
+            // The claim only saves a duplicate run the work; the orchestrator's fence does not depend on it.
+            LOG.warnf("job %s: could not renew the claim on attempt %d: %s", request.jobId(), request.attempt(),
+                    e.getMessage());
+        }
+    }
+
+    /** This run's folder: its attempt and worker, so that two runs of one request never share a key. */
+    private String run(TrainRequested request) {
+        return "attempt-" + request.attempt() + "-" + worker().replaceAll("[^A-Za-z0-9._-]", "_");
     }
 
     private static String key(TrainRequested request, String name) {
