@@ -1,5 +1,6 @@
 package org.jbia.cli.command;
 
+import java.io.ByteArrayInputStream;
 import java.io.File;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -11,12 +12,18 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipInputStream;
 import org.jbia.cli.stack.ProjectHome;
 import org.jbia.common.array.ArrayFiles;
 import org.jbia.common.array.ImageStack;
+import org.jbia.common.schema.JsonCodec;
+import org.jbia.common.schema.study.Ensemble;
 import org.jbia.train.bundle.ModelBundle;
 import org.jbia.train.bundle.Prediction;
 import org.jbia.train.bundle.Predictor;
@@ -26,20 +33,26 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
- * {@code bia predict}: applies a model bundle to a file of images. The network runs in a child JVM on
- * train-service's packaged classpath (as {@code bia bench} does), so DL4J and its natives stay out of
- * {@code bia}; this process only checks the arguments. {@link Run} is the child's entry point.
+ * {@code bia predict}: applies a model bundle, or a study's ensemble of fold models, to a file of
+ * images. The network runs in a child JVM on train-service's packaged classpath (as {@code bia bench}
+ * does), so DL4J and its natives stay out of {@code bia}; this process only checks the arguments.
+ * {@link Run} is the child's entry point.
  */
 @Command(name = "predict", mixinStandardHelpOptions = true,
         description = {"Apply a model bundle to images: P(positive) and a label per image.",
+                "An ensemble (the zip `bia study model` gives for an opt_cv study) applies each fold model and "
+                        + "combines them: their mean probability (average) or the share of them voting positive (vote).",
                 "The images are centre-cropped to the model's input size (smaller ones are refused) and normalised "
                         + "as the model was trained. Output: CSV (index,probability,label), or with --out *.npy a "
                         + "float32 array (N, 2) of probability and label; then a summary line."})
 public class PredictCommand implements Callable<Integer> {
     static final String RUN_CLASS = "org.jbia.cli.command.PredictCommand$Run";
+    /** The manifest that makes a zip an ensemble of fold models rather than one bundle. */
+    static final String ENSEMBLE = "ensemble.json";
 
     @Option(names = "--model", required = true,
-            description = "The model bundle zip (from `bia download` or `bia bundle download`).")
+            description = "The model bundle zip (from `bia download` or `bia bundle download`), or an ensemble of "
+                    + "fold models (from `bia study model`).")
     Path model;
 
     @Parameters(index = "0", paramLabel = "IMAGES", description = "Images: .npy, .npz or FITS, (N, H, W, C) or (N, H, W).")
@@ -52,6 +65,11 @@ public class PredictCommand implements Callable<Integer> {
             description = "Label 1 when the probability exceeds this, strictly between 0 and 1 (default: the bundle's).")
     Double threshold;
 
+    @Option(names = "--combine", paramLabel = "average|vote",
+            description = "For an ensemble: average the members' probabilities, or count the members whose probability "
+                    + "exceeds the threshold and label 1 on a strict majority (default: the ensemble's own).")
+    String combine;
+
     @Option(names = {"-o", "--out"}, description = "The file to write: .npy, else CSV (default: CSV on standard output).")
     Path out;
 
@@ -63,6 +81,10 @@ public class PredictCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--threshold = " + threshold + " is not allowed: give a probability "
                     + "strictly between 0 and 1");
         }
+        if (combine != null && !Ensemble.COMBINES.contains(combine)) {
+            throw new IllegalArgumentException("--combine = " + combine + " is not allowed: give one of "
+                    + String.join(", ", Ensemble.COMBINES));
+        }
         Path outDir = out == null ? null : out.toAbsolutePath().getParent();
         if (outDir != null && !Files.isDirectory(outDir)) {
             throw new IllegalArgumentException("--out " + out + ": the directory " + outDir + " does not exist");
@@ -73,7 +95,8 @@ public class PredictCommand implements Callable<Integer> {
                 "-Dslf4j.internal.verbosity=WARN",
                 "-cp", childClasspath(), RUN_CLASS,
                 model.toAbsolutePath().toString(), images.toAbsolutePath().toString(), array == null ? "" : array,
-                threshold == null ? "" : threshold.toString(), out == null ? "" : out.toAbsolutePath().toString()));
+                threshold == null ? "" : threshold.toString(), out == null ? "" : out.toAbsolutePath().toString(),
+                combine == null ? "" : combine));
         return new ProcessBuilder(command).inheritIO().start().waitFor();
     }
 
@@ -111,12 +134,15 @@ public class PredictCommand implements Callable<Integer> {
         return String.join(File.pathSeparator, entries);
     }
 
-    /** The child JVM: reads the bundle and the images, predicts, writes and summarises. */
+    /** The child JVM: reads the bundle (or ensemble) and the images, predicts, writes and summarises. */
     public static final class Run {
         private Run() {
         }
 
-        /** Arguments: model, images, array ("" for none), threshold ("" for the bundle's), out ("" for stdout). */
+        /**
+         * Arguments: model, images, array ("" for none), threshold ("" for the bundle's), out ("" for stdout),
+         * combine ("" for the ensemble's own).
+         */
         public static void main(String[] args) {
             // the backend announces itself at INFO; the output is the predictions
             java.util.logging.Logger.getLogger("").setLevel(java.util.logging.Level.WARNING);
@@ -124,7 +150,8 @@ public class PredictCommand implements Callable<Integer> {
             try {
                 code = run(Path.of(args[0]), Path.of(args[1]), blank(args[2]),
                         args[3].isEmpty() ? null : Double.valueOf(args[3]),
-                        args[4].isEmpty() ? null : Path.of(args[4]), System.out, System.err);
+                        args[4].isEmpty() ? null : Path.of(args[4]), args.length > 5 ? blank(args[5]) : null,
+                        System.out, System.err);
             } catch (RuntimeException e) {
                 System.err.println("bia predict: " + e.getMessage());
                 code = 1;
@@ -138,20 +165,42 @@ public class PredictCommand implements Callable<Integer> {
 
         static int run(Path model, Path images, String array, Double threshold, Path out, PrintStream stdout,
                        PrintStream stderr) {
-            ModelBundle bundle;
+            return run(model, images, array, threshold, out, null, stdout, stderr);
+        }
+
+        static int run(Path model, Path images, String array, Double threshold, Path out, String combine,
+                       PrintStream stdout, PrintStream stderr) {
+            byte[] zip;
             try {
-                bundle = ModelBundle.read(Files.readAllBytes(model));
+                zip = Files.readAllBytes(model);
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot read --model " + model + ": " + e.getMessage(), e);
-            } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("--model " + model.getFileName() + ": " + e.getMessage(), e);
             }
-            ImageStack stack = ArrayFiles.read(images, array);
-            check(stack, bundle.preprocessing(), images.getFileName().toString());
-            double t = threshold != null ? threshold : bundle.threshold();
+            Map<String, byte[]> entries = entries(zip);
+            ImageStack stack;
+            double t;
             Prediction p;
-            try (Predictor predictor = Predictor.of(bundle)) {
-                p = predictor.predict(stack, t);
+            String by = "";
+            String score = "probability";
+            if (entries.containsKey(ENSEMBLE)) {
+                Ensemble ensemble = ensemble(model, entries, threshold, combine);
+                stack = ArrayFiles.read(images, array);
+                t = ensemble.threshold();
+                p = predict(model, entries, ensemble, stack, images.getFileName().toString());
+                by = " by an ensemble of " + ensemble.members().size() + " models (" + ensemble.combine() + ")";
+                score = "vote".equals(ensemble.combine()) ? "share of votes" : score;
+            } else {
+                if (combine != null) {
+                    throw new IllegalArgumentException("--combine " + combine + ": --model " + model.getFileName()
+                            + " is a single model bundle, not an ensemble of fold models");
+                }
+                ModelBundle bundle = bundle(model, "", zip);
+                stack = ArrayFiles.read(images, array);
+                check(stack, bundle.preprocessing(), images.getFileName().toString());
+                t = threshold != null ? threshold : bundle.threshold();
+                try (Predictor predictor = Predictor.of(bundle)) {
+                    p = predictor.predict(stack, t);
+                }
             }
             if (out != null && out.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".npy")) {
                 writeNpy(p, out);
@@ -171,10 +220,73 @@ public class PredictCommand implements Callable<Integer> {
             }
             // the summary goes to stderr when the CSV fills stdout
             (out == null ? stderr : stdout).printf(Locale.ROOT,
-                    "%d images, %d positive at threshold %s (mean probability %.4f)%s%n", p.labels().length, positive,
-                    t, p.labels().length == 0 ? 0.0 : sum / p.labels().length,
-                    out == null ? "" : "; wrote " + out);
+                    "%d images, %d positive at threshold %s%s (mean %s %.4f)%s%n", p.labels().length, positive,
+                    t, by, score,
+                    p.labels().length == 0 ? 0.0 : sum / p.labels().length, out == null ? "" : "; wrote " + out);
             return 0;
+        }
+
+        /** The ensemble's manifest, with the threshold and combination the user chose in place of its own. */
+        static Ensemble ensemble(Path model, Map<String, byte[]> entries, Double threshold, String combine) {
+            Ensemble manifest;
+            try {
+                manifest = JsonCodec.decode(new String(entries.get(ENSEMBLE), StandardCharsets.UTF_8), Ensemble.class);
+            } catch (RuntimeException e) {
+                throw new IllegalArgumentException("--model " + model.getFileName() + ": " + ENSEMBLE + " is not a valid "
+                        + "ensemble manifest: " + e.getMessage(), e);
+            }
+            for (String member : manifest.members()) {
+                if (!entries.containsKey(member)) {
+                    throw new IllegalArgumentException("--model " + model.getFileName() + ": " + ENSEMBLE + " names "
+                            + member + ", which the zip does not hold");
+                }
+            }
+            return new Ensemble(manifest.study(), combine != null ? combine : manifest.combine(),
+                    threshold != null ? threshold : manifest.threshold(), manifest.members());
+        }
+
+        /**
+         * Each member predicts on its own preprocessing of the images (one model in memory at a time);
+         * the ensemble combines their probabilities into one score and a label per image.
+         */
+        static Prediction predict(Path model, Map<String, byte[]> entries, Ensemble ensemble, ImageStack stack,
+                                  String file) {
+            List<float[]> probabilities = new ArrayList<>();
+            for (String member : ensemble.members()) {
+                ModelBundle bundle = bundle(model, member + ": ", entries.get(member));
+                check(stack, bundle.preprocessing(), file);
+                try (Predictor predictor = Predictor.of(bundle)) {
+                    probabilities.add(predictor.predict(stack, ensemble.threshold()).probabilities());
+                }
+            }
+            float[] scores = ensemble.combine(probabilities);
+            boolean[] positive = ensemble.labels(scores);
+            int[] labels = new int[positive.length];
+            for (int i = 0; i < labels.length; i++) {
+                labels[i] = positive[i] ? 1 : 0;
+            }
+            return new Prediction(scores, labels, ensemble.threshold());
+        }
+
+        private static ModelBundle bundle(Path model, String member, byte[] zip) {
+            try {
+                return ModelBundle.read(zip);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("--model " + model.getFileName() + ": " + member + e.getMessage(), e);
+            }
+        }
+
+        /** The zip's entries by name; none when it is no zip (the bundle reader then says what is wrong). */
+        private static Map<String, byte[]> entries(byte[] zip) {
+            Map<String, byte[]> entries = new HashMap<>();
+            try (ZipInputStream in = new ZipInputStream(new ByteArrayInputStream(zip))) {
+                for (ZipEntry e; (e = in.getNextEntry()) != null; ) {
+                    entries.put(e.getName(), in.readAllBytes());
+                }
+            } catch (IOException e) {
+                return Map.of();
+            }
+            return entries;
         }
 
         /** The bundle's own checks, worded for the file the user gave. */

@@ -2,6 +2,7 @@ package org.jbia.cli.command;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -18,7 +19,9 @@ import java.util.Random;
 import org.jbia.cli.Bia;
 import org.jbia.common.array.ImageStack;
 import org.jbia.common.array.Npy;
+import org.jbia.common.schema.JsonCodec;
 import org.jbia.common.schema.TrainSpec;
+import org.jbia.common.schema.study.Ensemble;
 import org.jbia.train.backend.Backends;
 import org.jbia.train.backend.TrainableModel;
 import org.jbia.train.bundle.ModelBundle;
@@ -54,6 +57,9 @@ class PredictCommandTest {
     /** 16x16 images (centre-cropped to the model's 12x12) and the model's probabilities before saving. */
     private ImageStack images;
     private float[] before;
+    /** A second model, trained on other labels, and its probabilities: the other fold of an ensemble. */
+    private Path otherBundle;
+    private float[] otherBefore;
 
     private static ImageStack random(int n, int size, int bands, long seed) {
         Random r = new Random(seed);
@@ -78,6 +84,29 @@ class PredictCommandTest {
             bundle = dir.resolve("model.zip");
             Files.write(bundle, new ModelBundle("dl4j", net, pre, SPEC, SPEC.threshold(), "{}", model.save()).write());
         }
+        try (TrainableModel model = Backends.named("dl4j").create(net, OptimizerSpec.of(SPEC), BinaryLoss.of(SPEC), 9)) {
+            for (int i = 0; i < 3; i++) {
+                model.fit(ready, new float[] {0, 0, 1, 1, 0, 0, 1, 1, 0});
+            }
+            otherBefore = model.predict(ready);
+            otherBundle = dir.resolve("other.zip");
+            Files.write(otherBundle, new ModelBundle("dl4j", net, pre, SPEC, SPEC.threshold(), "{}", model.save())
+                    .write());
+        }
+    }
+
+    /** A zip as `bia study model` writes it for opt_cv: the fold bundles and ensemble.json naming them. */
+    private Path ensemble(String name, String combine, double threshold, List<String> members) throws Exception {
+        Path file = dir.resolve(name);
+        try (var zip = new java.util.zip.ZipOutputStream(Files.newOutputStream(file))) {
+            zip.putNextEntry(new java.util.zip.ZipEntry("fold-1.zip"));
+            zip.write(Files.readAllBytes(bundle));
+            zip.putNextEntry(new java.util.zip.ZipEntry("fold-2.zip"));
+            zip.write(Files.readAllBytes(otherBundle));
+            zip.putNextEntry(new java.util.zip.ZipEntry("ensemble.json"));
+            zip.write(JsonCodec.encode(new Ensemble("s1", combine, threshold, members)).getBytes(StandardCharsets.UTF_8));
+        }
+        return file;
     }
 
     private Path imagesFile(ImageStack stack, String name) {
@@ -137,6 +166,57 @@ class PredictCommandTest {
         }
         assertThat(stdout.toString()).startsWith("9 images, " + positive + " positive at threshold 0.5 (mean probability ")
                 .contains("wrote " + out);
+    }
+
+    @Test
+    void anEnsembleAveragesItsFoldModelsProbabilities() throws Exception {
+        Path model = ensemble("average.zip", "average", 0.4, List.of("fold-1.zip", "fold-2.zip"));
+        Path out = dir.resolve("ensemble.csv");
+        assertThat(bia("predict", "--model", model.toString(), imagesFile(images, "e.npy").toString(), "--out",
+                out.toString())).as(err.toString()).isZero();
+        List<String> lines = Files.readAllLines(out);
+        assertThat(lines).hasSize(images.count() + 1);
+        boolean differs = false;
+        for (int i = 0; i < images.count(); i++) {
+            String[] f = lines.get(i + 1).split(",");
+            double mean = (before[i] + otherBefore[i]) / 2.0;
+            assertThat(Double.parseDouble(f[1])).as("probability of image %d", i).isCloseTo(mean, within(1e-6));
+            assertThat(Integer.parseInt(f[2])).as("label of image %d", i).isEqualTo(mean > 0.4 ? 1 : 0);
+            differs |= Math.abs(mean - before[i]) > 1e-4;
+        }
+        // The two folds disagree somewhere, so the average is not simply one member's answer.
+        assertThat(differs).isTrue();
+    }
+
+    @Test
+    void votingLabelsOnAStrictMajorityAtTheGivenThreshold() throws Exception {
+        Path model = ensemble("vote.zip", "average", 0.5, List.of("fold-1.zip", "fold-2.zip"));
+        ByteArrayOutputStream stdout = new ByteArrayOutputStream();
+        Path out = dir.resolve("vote.csv");
+        assertThat(PredictCommand.Run.run(model, imagesFile(images, "v.npy"), null, 0.45, out, "vote",
+                new PrintStream(stdout, true), System.err)).isZero();
+        List<String> lines = Files.readAllLines(out);
+        for (int i = 0; i < images.count(); i++) {
+            String[] f = lines.get(i + 1).split(",");
+            int votes = (before[i] > 0.45 ? 1 : 0) + (otherBefore[i] > 0.45 ? 1 : 0);
+            assertThat(Double.parseDouble(f[1])).as("share of votes for image %d", i).isEqualTo(votes / 2.0);
+            assertThat(Integer.parseInt(f[2])).as("label of image %d", i).isEqualTo(votes == 2 ? 1 : 0);
+        }
+        assertThat(stdout.toString()).contains("at threshold 0.45 by an ensemble of 2 models (vote) (mean share of votes ");
+    }
+
+    @Test
+    void aBadCombinationOrEnsembleIsRefusedNamingIt() throws Exception {
+        assertThat(bia("predict", "--model", bundle.toString(), imagesFile(images, "c1.npy").toString(),
+                "--combine", "median")).isEqualTo(1);
+        assertThat(err.toString()).contains("--combine = median is not allowed: give one of average, vote");
+        assertThatThrownBy(() -> PredictCommand.Run.run(bundle, imagesFile(images, "c2.npy"), null, null, null, "vote",
+                System.out, System.err))
+                .hasMessage("--combine vote: --model model.zip is a single model bundle, not an ensemble of fold models");
+        Path missing = ensemble("missing.zip", "average", 0.5, List.of("fold-1.zip", "fold-3.zip"));
+        assertThatThrownBy(() -> PredictCommand.Run.run(missing, imagesFile(images, "c3.npy"), null, null, null,
+                System.out, System.err))
+                .hasMessage("--model missing.zip: ensemble.json names fold-3.zip, which the zip does not hold");
     }
 
     @Test
