@@ -3,6 +3,9 @@
 # (shared/peers/optuna_ref.py, Debian /usr/bin/python3 with python3-optuna).
 # Prints, per function, both mean bests, the mean regrets (mean best − known minimum) and
 # the ratio jBIA/Optuna (acceptance: <= 1.1), plus random search's regret for scale.
+# jBIA runs twice: with Optuna's random numbers (TpeBench --streams optuna: NumPy's RandomState(seed)
+# streams, so each seed's run is paired with Optuna's; the acceptance ratio) and with the per-trial
+# streams studies use (--streams trial: unpaired, so over 20 seeds mostly a measure of luck).
 #   bench/tpe/bench.sh                      # 100 trials x 20 seeds, all three functions
 #   TRIALS=50 SEEDS=5 FUNCTIONS=branin bench/tpe/bench.sh
 #   PEER_RANDOM=1 bench/tpe/bench.sh        # also Optuna's RandomSampler
@@ -40,10 +43,13 @@ mean_best() { sed -n 's/.*: mean best \([-0-9.eE+]*\).*/\1/p' | tail -1; }
 summary=()
 for f in $FUNCTIONS; do
   echo "== $f"
-  jout=$(java -cp "$CP" org.jbia.optimize.bench.TpeBench --function "$f" --trials "$TRIALS" --seeds "$SEEDS")
+  jout=$(java -cp "$CP" org.jbia.optimize.bench.TpeBench --function "$f" --trials "$TRIALS" --seeds "$SEEDS" --streams optuna)
   echo "$jout" | sed 's/^/jbia   /'
   jtpe=$(echo "$jout" | grep "^tpe " | mean_best)
   jrnd=$(echo "$jout" | grep "^random " | mean_best)
+  tout=$(java -cp "$CP" org.jbia.optimize.bench.TpeBench --function "$f" --trials "$TRIALS" --seeds "$SEEDS" --streams trial)
+  echo "$tout" | grep "^tpe " | sed 's/^/jbia (per-trial streams)   /'
+  jtrial=$(echo "$tout" | grep "^tpe " | mean_best)
   start=$(date +%s)
   oout=$($PY "$PEER" "$f" "$TRIALS" "$SEEDS" tpe)
   echo "optuna $oout ($(( $(date +%s) - start )) s)"
@@ -54,15 +60,16 @@ for f in $FUNCTIONS; do
     echo "optuna $rout"
     ornd=$(echo "$rout" | mean_best)
   fi
-  line=$(awk -v f="$f" -v m="$(minimum "$f")" -v j="$jtpe" -v o="$otpe" -v r="$jrnd" -v orr="$ornd" 'BEGIN {
+  line=$(awk -v f="$f" -v m="$(minimum "$f")" -v j="$jtpe" -v o="$otpe" -v r="$jrnd" -v orr="$ornd" -v jt="$jtrial" 'BEGIN {
       rj = j - m; ro = o - m; rr = r - m;
       ratio = (ro > 0) ? sprintf("%.3f", rj / ro) : "inf";
       s = sprintf("%-9s regret jbia-tpe %.6f  optuna-tpe %.6f  ratio %s  jbia-random %.6f (tpe/random %.3f)",
                   f, rj, ro, ratio, rr, (rr > 0 ? rj / rr : 0));
       if (orr != "") s = s sprintf("  optuna-random %.6f", orr - m);
+      s = s sprintf("  [per-trial streams: regret %.6f, ratio %.3f]", jt - m, (ro > 0 ? (jt - m) / ro : 0));
       print s }')
   summary+=("$line")
 done
-echo "== regret ratios (jBIA / Optuna, target <= 1.1)"
+echo "== regret ratios (jBIA / Optuna, target <= 1.1; paired: jBIA drawing Optuna's random numbers)"
 printf '%s\n' "${summary[@]}"
 echo "(means over $SEEDS seeds; their spread between seed blocks: bench/tpe/noise.sh)"

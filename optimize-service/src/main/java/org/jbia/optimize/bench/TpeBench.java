@@ -18,7 +18,14 @@ import org.jbia.optimize.search.TrialRecord;
  * prints the mean best value over seeds, with random search for comparison. The last line is
  * {@code tpe <function>: mean best <v> over <S> seeds of <T> trials}.
  *
- * <pre>TpeBench --function branin|hartmann6|mixed [--trials 100] [--seeds 20] [--first-seed 0] [--per-seed]</pre>
+ * <pre>TpeBench --function branin|hartmann6|mixed [--trials 100] [--seeds 20] [--first-seed 0] [--per-seed]
+ *          [--streams trial|optuna]</pre>
+ *
+ * <p>{@code --streams trial} (the default) gives each trial its own random stream, as studies do.
+ * {@code --streams optuna} draws the TPE sampler's random numbers from NumPy's two
+ * {@code RandomState(seed)} streams as Optuna's {@code TPESampler(seed)} does
+ * ({@link TpeSampler#withOptunaStreams}), which pairs each seed's run with Optuna's: a mean over 20
+ * seeds then compares the samplers rather than the luck of two unrelated sets of random numbers.
  *
  * <p>Seeds run from {@code --first-seed} on; {@code --per-seed} also prints each seed's best
  * ({@code seed <s>: tpe <v> random <w>}), which bench/tpe/noise.sh uses to measure how much a
@@ -59,6 +66,7 @@ public final class TpeBench {
         int seeds = 20;
         int firstSeed = 0;
         boolean perSeed = false;
+        String streams = "trial";
         for (int i = 0; i < args.length; i++) {
             String value = i + 1 < args.length ? args[i + 1] : null;
             switch (args[i]) {
@@ -66,6 +74,12 @@ public final class TpeBench {
                 case "--trials" -> trials = positive("--trials", value);
                 case "--seeds" -> seeds = positive("--seeds", value);
                 case "--first-seed" -> firstSeed = nonNegative("--first-seed", value);
+                case "--streams" -> {
+                    if (!"trial".equals(value) && !"optuna".equals(value)) {
+                        usage("--streams = '" + value + "' is not allowed: expected trial or optuna");
+                    }
+                    streams = value;
+                }
                 case "--per-seed" -> {
                     perSeed = true;
                     continue;
@@ -87,7 +101,10 @@ public final class TpeBench {
         String name = f.name().toLowerCase(Locale.ROOT);
         long start = System.nanoTime();
         double[] random = bests(f, trials, firstSeed, seeds, s -> new RandomSampler(s));
-        double[] tpe = bests(f, trials, firstSeed, seeds, s -> new TpeSampler(Direction.MINIMIZE, s));
+        boolean optunaStreams = "optuna".equals(streams);
+        double[] tpe = bests(f, trials, firstSeed, seeds, s -> optunaStreams
+                ? TpeSampler.withOptunaStreams(TpeSampler.Options.defaults(Direction.MINIMIZE, s))
+                : new TpeSampler(Direction.MINIMIZE, s));
         double seconds = (System.nanoTime() - start) / 1e9;
         if (perSeed) {
             for (int s = 0; s < seeds; s++) {
@@ -96,8 +113,8 @@ public final class TpeBench {
         }
         System.out.printf(Locale.ROOT, "random %s: mean best %.6f (median %.6f) over %d seeds of %d trials%n",
                 name, mean(random), median(random), seeds, trials);
-        System.out.printf(Locale.ROOT, "known minimum %.6f; mean regret tpe %.6f, random %.6f; %.1f s%n",
-                f.minimum(), mean(tpe) - f.minimum(), mean(random) - f.minimum(), seconds);
+        System.out.printf(Locale.ROOT, "known minimum %.6f; mean regret tpe %.6f, random %.6f; %s streams; %.1f s%n",
+                f.minimum(), mean(tpe) - f.minimum(), mean(random) - f.minimum(), streams, seconds);
         System.out.printf(Locale.ROOT, "tpe %s: mean best %.6f over %d seeds of %d trials%n",
                 name, mean(tpe), seeds, trials);
     }
@@ -130,7 +147,7 @@ public final class TpeBench {
 
     private static void usage(String problem) {
         System.err.println(problem);
-        System.err.println("usage: TpeBench --function branin|hartmann6|mixed [--trials T] [--seeds S] [--first-seed F] [--per-seed]");
+        System.err.println("usage: TpeBench --function branin|hartmann6|mixed [--trials T] [--seeds S] [--first-seed F] [--per-seed] [--streams trial|optuna]");
         System.exit(2);
     }
 

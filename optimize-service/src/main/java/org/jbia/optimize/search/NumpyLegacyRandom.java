@@ -3,18 +3,21 @@ package org.jbia.optimize.search;
 import java.util.random.RandomGenerator;
 
 /**
- * NumPy's legacy {@code RandomState(seed)} for an integer seed, so that a test can feed jBIA's
- * sampler the very random numbers Optuna's sampler draws: the MT19937 generator seeded by its
- * init_genrand recurrence, and {@code random_sample()} as 53 random bits from two 32-bit outputs
- * (the top 27 bits of one, the top 26 of the next).
+ * NumPy's legacy {@code RandomState(seed)} for an integer seed, so that jBIA's sampler can be fed
+ * the very random numbers Optuna's sampler draws (a replay test, and a paired side-by-side bench):
+ * the MT19937 generator seeded by its init_genrand recurrence, and {@code random_sample()} as 53
+ * random bits from two 32-bit outputs (the top 27 bits of one, the top 26 of the next).
+ *
+ * <p>Written here because no Java library seeds MT19937 as NumPy does: Commons RNG's
+ * MersenneTwister takes an int[] seed through init_by_array, which gives another stream.
  */
-final class NumpyLegacyRandom implements RandomGenerator {
+public final class NumpyLegacyRandom implements RandomGenerator {
     private static final int N = 624;
     private static final int M = 397;
     private final int[] state = new int[N];
     private int next = N;
 
-    NumpyLegacyRandom(long seed) {
+    public NumpyLegacyRandom(long seed) {
         int s = (int) seed;
         for (int i = 0; i < N; i++) {
             state[i] = s;

@@ -8,7 +8,7 @@ import java.util.random.RandomGenerator;
 /**
  * Uniform random search with Optuna's RandomSampler semantics: floats uniform (in log space when
  * log), stepped and int values uniform over their grid, log ints uniform in log space over
- * [low − ½, high + ½] then rounded, categoricals uniform. Also the TPE sampler's start-up phase.
+ * [low − ½, high + ½] then rounded, categoricals uniform (the largest of one uniform per choice). Also the TPE sampler's start-up phase.
  */
 public final class RandomSampler implements Sampler {
     private static final long SALT = 0x52414e444f4dL;
@@ -55,8 +55,19 @@ public final class RandomSampler implements Sampler {
             double v = uniform(rng, i.low() - 0.5 * i.step(), i.high() + 0.5 * i.step());
             return (int) Grid.snap(v, i.low(), i.high(), i.step());
         }
+        // As Optuna: one uniform per choice (its one-hot encoding), the largest wins. Uniform all the
+        // same, and it keeps the draws in step with Optuna's so a replay on NumPy's stream matches.
         CategoricalParam c = (CategoricalParam) p;
-        return c.choices().get(rng.nextInt(c.choices().size()));
+        int pick = 0;
+        double top = -1;
+        for (int k = 0; k < c.choices().size(); k++) {
+            double u = rng.nextDouble();
+            if (u > top) {
+                top = u;
+                pick = k;
+            }
+        }
+        return c.choices().get(pick);
     }
 
     private static double uniform(RandomGenerator rng, double lo, double hi) {

@@ -128,6 +128,29 @@ public final class TpeSampler implements Sampler {
         this(Options.defaults(direction, seed));
     }
 
+    /**
+     * A sampler that draws exactly the random numbers Optuna's {@code TPESampler(seed)} draws: NumPy's
+     * two {@code RandomState(seed)} streams (its RandomSampler's for the start-up trials, its own for
+     * the model), each carried from trial to trial. With the same history it proposes what Optuna
+     * proposes, which makes a side-by-side run a paired comparison. Its state lives in memory only, so
+     * studies (which must resume and run trials in parallel) use the per-trial streams instead.
+     */
+    public static TpeSampler withOptunaStreams(Options options) {
+        RandomGenerator startup = new NumpyLegacyRandom(options.seed());
+        RandomGenerator model = new NumpyLegacyRandom(options.seed());
+        return new TpeSampler(options, new TrialStreams() {
+            @Override
+            public RandomGenerator startup(int trialNumber) {
+                return startup;
+            }
+
+            @Override
+            public RandomGenerator model(int trialNumber) {
+                return model;
+            }
+        });
+    }
+
     /** The trial's own stream from (seed, trial number), for both kinds of draws (a trial makes only one kind). */
     private static TrialStreams perTrial(long seed) {
         return new TrialStreams() {

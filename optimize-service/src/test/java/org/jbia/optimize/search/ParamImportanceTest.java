@@ -33,7 +33,8 @@ class ParamImportanceTest {
             double lr = Math.log10((Double) p.get("lr"));
             return 10 * (x - 0.5) * (x - 0.5) + 0.4 * (lr + 3) * (lr + 3);
         }));
-        assertThat(imp.keySet()).containsExactly("x", "lr", "noise", "momentum");
+        // noise and momentum explain nothing: their order between themselves is the sample's luck.
+        assertThat(imp.keySet()).startsWith("x", "lr").containsExactlyInAnyOrder("x", "lr", "noise", "momentum");
         assertThat(imp.get("x")).isGreaterThan(imp.get("lr"));
         assertThat(imp.get("lr")).isGreaterThan(0.1);
         assertThat(imp.get("noise") + imp.get("momentum")).isLessThan(0.05);
