@@ -6,6 +6,9 @@
 #   bench/train/bench.sh                          # 512 images x 2 epochs, 2 threads, alexnet and resnet18
 #   IMAGES=64 EPOCHS=1 bench/train/bench.sh       # a quick check that everything runs
 #   ARCHS=alexnet BACKENDS=libtorch THREADS=1 bench/train/bench.sh
+#   JENV=OMP_WAIT_POLICY=PASSIVE ARCHS=resnet18 BACKENDS=libtorch bench/train/bench.sh
+#                                                 # jBIA only under extra environment (here: the OpenMP
+#                                                 # waiting libtorch gets in a service that ran a DL4J job first)
 # The Java side runs in train-service's packaged classpath (target/quarkus-app, rebuilt here when
 # train-service changed), as `bia bench train` does. Run it on a quiet machine: figures taken while
 # other work runs are noise.
@@ -31,7 +34,8 @@ fi
 CP=$(ls "$APP"/app/*.jar | sort | tr '\n' ':')
 CP=$CP$(ls "$APP"/lib/main/*.jar | grep onednn | tr '\n' ':' || true)
 CP=$CP$(ls "$APP"/lib/main/*.jar | grep -v onednn | sort | tr '\n' ':')
-JAVA=(java -Xmx4g -Djava.awt.headless=true -cp "$CP" org.jbia.train.bench.TrainBench)
+JENV=${JENV:-}
+JAVA=(env $JENV java -Xmx4g -Djava.awt.headless=true -cp "$CP" org.jbia.train.bench.TrainBench)
 
 echo "pytorch $($PY -c 'import torch; print(torch.__version__)'), $(java -version 2>&1 | head -1)"
 echo "${SIZE}x${SIZE}x3, batch $BATCH, $THREADS threads, $IMAGES images x $EPOCHS epochs"

@@ -21,7 +21,8 @@ import java.util.Map;
  * @param maxPixel     one ceiling per band (one value is allowed for one band)
  * @param smoteSampling SMOTE ratio (minority / majority after resampling); 0 = off
  * @param threshold    decision threshold on the positive-class probability
- * @param backend      training backend: dl4j (default) or libtorch
+ * @param backend      training backend: dl4j or libtorch; null (not named) leaves it to the train-service
+ *                     setting bia.train.backend (default dl4j)
  */
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -63,12 +64,18 @@ public record TrainSpec(String clf, Map<String, Object> network, Integer epochs,
         maxPixel = maxPixel == null ? new double[] {100} : maxPixel.clone();
         smoteSampling = smoteSampling == null ? 0.0 : smoteSampling;
         threshold = threshold == null ? 0.5 : threshold;
-        backend = backend == null ? "dl4j" : backend;
     }
 
     public static TrainSpec defaults() {
         return new TrainSpec(null, null, null, null, null, null, null, null, null, null, null, null, null, null, null,
                 null, null, null, null, null, null, null, null, null);
+    }
+
+    /** This spec with {@code backend} (for a spec that names none, the backend chosen for it). */
+    public TrainSpec withBackend(String backend) {
+        return new TrainSpec(clf, network, epochs, batchSize, optimizer, lr, momentum, nesterov, decay, beta1, beta2,
+                amsgrad, rho, loss, weight, patience, metric, restoreBest, normalize, minPixel, maxPixel, smoteSampling,
+                threshold, backend);
     }
 
     /** Problems that can be seen without the data, each naming its field. */

@@ -40,15 +40,15 @@ public final class TrainingJob {
      * Validates (an {@link InvalidSpecException} naming field, value and what is allowed for every
      * problem, before any work), crops to network.image_size when given, normalises (when spec.normalize),
      * applies SMOTE to the smaller class (when smote_sampling > 0), builds the network with the backend
-     * named by spec.backend, trains with early stopping, evaluates on test data and on validation data
-     * (the test evaluation, or else the validation one, gives auroc, tpr0 and tpr10 in the metrics) and
-     * returns the bundle.
+     * named by spec.backend (when it names none: the service's bia.train.backend), trains with early
+     * stopping, evaluates on test data and on validation data (the test evaluation, or else the validation
+     * one, gives auroc, tpr0 and tpr10 in the metrics) and returns the bundle.
      *
      * @param seed the same seed gives the same model on CPU (initial weights, batch order, SMOTE)
      */
-    public static TrainingOutcome run(TrainingData data, TrainSpec spec, long seed, EpochListener listener) {
+    public static TrainingOutcome run(TrainingData data, TrainSpec named, long seed, EpochListener listener) {
         Objects.requireNonNull(data, "data");
-        Objects.requireNonNull(spec, "spec");
+        TrainSpec spec = Backends.chosenFor(Objects.requireNonNull(named, "spec"));
         EpochListener progress = listener == null ? EpochListener.NONE : listener;
         problems(data, spec).throwIfAny("training request");
 

@@ -92,14 +92,17 @@ final class KerasOptimizer {
 
     private void sgd(NDArray w, NDArray g, NDArray[] s, float lr) {
         float m = (float) spec.momentum();
+        // lr·g in place: g is this step's own gradient (cleared after the update), a copy would cost one
+        // more allocation and pass over every weight
+        NDArray lrG = g.muli(lr);
         if (s.length == 0) {
-            w.subi(g.mul(lr));
+            w.subi(lrG);
             return;
         }
         NDArray v = s[0];
-        v.muli(m).subi(g.mul(lr));
+        v.muli(m).subi(lrG);
         if (spec.nesterov()) {
-            w.addi(v.mul(m)).subi(g.mul(lr));
+            w.addi(v.mul(m)).subi(lrG);
         } else {
             w.addi(v);
         }

@@ -112,6 +112,9 @@ final class TorchNetwork {
     private NDArray parameter(String name, Role role, String init, double fanIn, double fanOut, double l2,
                               long... shape) {
         NDArray a = source.next(name, new ai.djl.ndarray.types.Shape(shape), role, init, fanIn, fanOut);
+        if (shape.length == 4) {
+            a = channelsLast(a);
+        }
         a.setName(name);
         Parameter p = new Parameter(name, a, role, l2);
         if (p.trainable()) {
@@ -119,6 +122,30 @@ final class TorchNetwork {
         }
         parameters.add(p);
         return a;
+    }
+
+    /**
+     * The same O×I×kH×kW kernel with its memory laid out O×kH×kW×I, torch's channels-last, the layout of
+     * the activations (the images come in N×H×W×C): libtorch otherwise copies every kernel into that
+     * layout in every forward pass, and every kernel gradient back. Permuted here on the host; the
+     * O×kH×kW×I tensor stays with the manager, the kernel is a view of it.
+     */
+    private NDArray channelsLast(NDArray kernel) {
+        long[] d = kernel.getShape().getShape();
+        int out = Math.toIntExact(d[0]);
+        int in = Math.toIntExact(d[1]);
+        int taps = Math.toIntExact(d[2] * d[3]);
+        float[] oihw = kernel.toFloatArray();
+        float[] ohwi = new float[oihw.length];
+        for (int o = 0; o < out; o++) {
+            for (int i = 0; i < in; i++) {
+                for (int t = 0; t < taps; t++) {
+                    ohwi[(o * taps + t) * in + i] = oihw[(o * in + i) * taps + t];
+                }
+            }
+        }
+        kernel.close();
+        return manager.create(ohwi, dims(d[0], d[2], d[3], d[1])).transpose(0, 3, 1, 2);
     }
 
     private String prefix(String kind) {
@@ -222,9 +249,12 @@ final class TorchNetwork {
             }
             return (x, training) -> sum.apply(x, training).div(realShare);
         }
-        // padded cells must never win: −∞ where padding is explicit, torch's own padding acts the same
-        Op max = (x, training) -> Pool.maxPool2d(pad.explicit(x, Double.NEGATIVE_INFINITY), kernel, stride,
-                pad.implicit(), false);
+        // padded cells must never win: −∞ where padding is explicit, torch's own padding acts the same, and
+        // so does the extra window of ceil mode (the odd pixel after, without a padded copy of the input)
+        Op max = pad.byCeilMode()
+                ? (x, training) -> Pool.maxPool2d(x, kernel, stride, pad.before(), true)
+                : (x, training) -> Pool.maxPool2d(pad.explicit(x, Double.NEGATIVE_INFINITY), kernel, stride,
+                        pad.implicit(), false);
         if (p.pooling() == PoolType.MIN) {
             return (x, training) -> max.apply(x.neg(), training).neg();
         }
@@ -278,6 +308,8 @@ final class TorchNetwork {
         private final int left;
         private final int right;
 
+        private final int stride;
+
         SamePadding(Shape in, int kernel, int stride) {
             int h = Shape.samePadding(in.height(), kernel, stride);
             int w = Shape.samePadding(in.width(), kernel, stride);
@@ -285,10 +317,24 @@ final class TorchNetwork {
             bottom = h - top;
             left = w / 2;
             right = w - left;
+            this.stride = stride;
         }
 
         boolean symmetric() {
             return top == bottom && left == right;
+        }
+
+        /**
+         * Whether torch's ceil mode with {@link #before()} padding gives the same windows (for max pooling):
+         * one pixel more after than before on both axes, stride above 1, so that ceil mode adds exactly the
+         * one window that reaches the missing pixel.
+         */
+        boolean byCeilMode() {
+            return bottom == top + 1 && right == left + 1 && stride > 1;
+        }
+
+        ai.djl.ndarray.types.Shape before() {
+            return dims(top, left);
         }
 
         boolean none() {

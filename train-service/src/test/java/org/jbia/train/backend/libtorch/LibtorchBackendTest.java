@@ -109,10 +109,11 @@ class LibtorchBackendTest {
 
     /**
      * TF 'same' pooling: 5x5 with a 3x3 window and stride 2 pads one cell on each side; 6x6 pads one
-     * cell after only (odd total); padded cells are never the max or min and not counted in the mean.
+     * cell after only (odd total); 8x8 with 5x5 and stride 2 one before and two after; 5x5 with 2x2 and
+     * stride 1 one after; padded cells are never the max or min and not counted in the mean.
      */
     @ParameterizedTest
-    @CsvSource({"5,3,2", "6,3,2", "6,2,2", "7,3,3", "4,3,1"})
+    @CsvSource({"5,3,2", "6,3,2", "6,2,2", "7,3,3", "4,3,1", "8,5,2", "8,3,3", "5,2,1"})
     void poolingUsesSamePaddingWithoutCountingPaddedCells(int size, int window, int stride) {
         float[][][] in = random(2, size, size, 3, false);
         int out = (size + stride - 1) / stride;
