@@ -83,7 +83,8 @@ public class SpecOptions {
     @Option(names = "--threshold", description = "Decision threshold on P(positive) (default 0.5).")
     Double threshold;
 
-    @Option(names = "--backend", description = "Training backend: dl4j (default) or libtorch.")
+    @Option(names = "--backend", description = "Training backend: dl4j or libtorch (default: the train-service's "
+            + "bia.train.backend setting, itself dl4j unless set).")
     String backend;
 
     @Option(names = "--network", split = ",", description = "Network options as KEY=VALUE, e.g. "
