@@ -52,7 +52,7 @@ public final class JobWatcher {
                 }
             }
             String state = job.path("state").asText();
-            if (state.equals("COMPLETED") || state.equals("FAILED")) {
+            if (state.equals("COMPLETED") || state.equals("FAILED") || state.equals("CANCELLED")) {
                 clearLine();
                 return job;
             }

@@ -11,6 +11,8 @@ public final class Topics {
     public static final String TRAIN_PROGRESS = "bia.train.progress";
     public static final String TRAIN_COMPLETED = "bia.train.completed";
     public static final String TRAIN_FAILED = "bia.train.failed";
+    /** Stop a training request whose job ended without it; every train-service instance reads all of it. */
+    public static final String TRAIN_CANCELLED = "bia.train.cancelled";
     /** New or changed class data for a study: retrain with its best parameters (keyed by study id). */
     public static final String DATA_CHANGED = "bia.data.changed";
     /** A study's retrained model bundle, ready to use (keyed by study id). */
@@ -19,7 +21,8 @@ public final class Topics {
     public static final String DEAD_LETTER = "bia.dead-letter";
 
     public static final List<String> ALL = List.of(AUGMENT_REQUESTED, AUGMENT_COMPLETED, AUGMENT_FAILED,
-            TRAIN_REQUESTED, TRAIN_PROGRESS, TRAIN_COMPLETED, TRAIN_FAILED, DATA_CHANGED, MODEL_PUBLISHED, DEAD_LETTER);
+            TRAIN_REQUESTED, TRAIN_PROGRESS, TRAIN_COMPLETED, TRAIN_FAILED, TRAIN_CANCELLED, DATA_CHANGED,
+            MODEL_PUBLISHED, DEAD_LETTER);
 
     private Topics() {
     }

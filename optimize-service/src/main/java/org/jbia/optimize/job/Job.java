@@ -15,6 +15,7 @@ import org.jbia.common.schema.DatasetRefs;
 import org.jbia.common.schema.Event;
 import org.jbia.common.schema.JobSpec;
 import org.jbia.common.schema.ObjectRef;
+import org.jbia.common.schema.TrainCancelled;
 import org.jbia.common.schema.TrainCompleted;
 import org.jbia.common.schema.TrainFailed;
 import org.jbia.common.schema.TrainProgress;
@@ -59,6 +60,10 @@ public final class Job {
     private List<Map<String, Double>> epochs = new ArrayList<>();
     private Result result;
     private String failure;
+    /** Why the job was cancelled; null unless it was. */
+    private String cancellation;
+    /** A cancelled training request whose run has not yet been heard to end: a restart cancels it again. */
+    private boolean awaitingStop;
     private List<StateChange> history = new ArrayList<>();
     private long createdAt;
     private long updatedAt;
@@ -128,6 +133,7 @@ public final class Job {
      * own result (or the requeued attempt's) is on its way.
      */
     public List<Event> onTrainCompleted(TrainCompleted e, long now) {
+        heardEnd(e.requestId());
         if (!admits("completion", e.requestId(), e.attempt(), e.worker(), now)) {
             return List.of();
         }
@@ -138,11 +144,36 @@ public final class Job {
     }
 
     public List<Event> onTrainFailed(TrainFailed e, long now) {
+        heardEnd(e.requestId());
+        if (state == JobState.CANCELLED && e.requestId().equals(trainRequestId()) && e.reason() != null
+                && e.reason().startsWith("cancelled")) {
+            // The worker obeyed the cancel: the record says where the run stopped.
+            record("training stopped on " + e.worker() + " (attempt " + e.attempt() + "): " + e.reason(), now);
+            return List.of();
+        }
         if (admits("failure", e.requestId(), e.attempt(), e.worker(), now)) {
             failure = "training failed on " + e.worker() + ": " + e.reason();
             move(JobState.FAILED, now, failure);
         }
         return List.of();
+    }
+
+    /**
+     * Ends the job without a result because whoever asked for it no longer needs it (a pruned or
+     * failed trial's fold): a training request already sent is cancelled, so the worker running it
+     * stops at its next epoch end and one that has not taken it yet skips it. Later reports are
+     * recorded and ignored. A job that has ended already is left as it is.
+     */
+    public List<Event> cancel(String reason, long now) {
+        if (state.isTerminal()) {
+            return List.of();
+        }
+        boolean sent = state == JobState.TRAINING;
+        cancellation = reason;
+        move(JobState.CANCELLED, now, "cancelled: " + reason);
+        // An augmentation is not stopped: it is short, and its answer finds the job ended.
+        awaitingStop = sent;
+        return sent ? List.of(cancelRequest()) : List.of();
     }
 
     /**
@@ -171,8 +202,8 @@ public final class Job {
 
     /**
      * After an orchestrator restart: the request of the current stage goes out again unless a worker
-     * is known to hold it (its lease then decides). Workers are idempotent on the request id, so a
-     * request sent twice does its work once.
+     * is known to hold it (its lease then decides), and a cancel not yet obeyed goes out once more.
+     * Workers are idempotent on the request id, so a request sent twice does its work once.
      */
     public List<Event> resume(long now) {
         return switch (state) {
@@ -186,6 +217,15 @@ public final class Job {
                 leaseRenewedAt = Math.max(leaseRenewedAt, now);
                 yield List.of();
             }
+            case CANCELLED -> {
+                // A cancel lost in a crash between saving and sending goes out again, once: workers that
+                // stopped already ignore it, and a cancel that keeps missing is no reason to repeat it forever.
+                if (!awaitingStop) {
+                    yield List.of();
+                }
+                awaitingStop = false;
+                yield List.of(cancelRequest());
+            }
             case COMPLETED, FAILED -> List.of();
         };
     }
@@ -198,7 +238,7 @@ public final class Job {
      */
     private boolean admits(String kind, String requestId, int reportAttempt, String reporter, long now) {
         String refusal;
-        if (state.isTerminal() && reportAttempt == attempt && reporter.equals(worker)) {
+        if (state.isTerminal() && state != JobState.CANCELLED && reportAttempt == attempt && reporter.equals(worker)) {
             // The run that ended the job, heard late (a heartbeat, an epoch on the other topic): nothing new.
             return false;
         } else if (state != JobState.TRAINING) {
@@ -219,11 +259,22 @@ public final class Job {
             }
             return true;
         }
-        String detail = "ignored " + kind + " from " + reporter + " (attempt " + reportAttempt + "): " + refusal;
+        record("ignored " + kind + " from " + reporter + " (attempt " + reportAttempt + "): " + refusal, now);
+        return false;
+    }
+
+    /** A line in the history, once: a duplicate run's heartbeats must not flood the record. */
+    private void record(String detail, long now) {
         if (history.stream().noneMatch(c -> c.detail().equals(detail))) {
             history.add(new StateChange(now, state, detail));
         }
-        return false;
+    }
+
+    /** A run of the cancelled request ended (stopped, finished or failed): no cancel needs repeating. */
+    private void heardEnd(String requestId) {
+        if (state == JobState.CANCELLED && requestId.equals(trainRequestId())) {
+            awaitingStop = false;
+        }
     }
 
     private List<Event> requestTraining(DatasetRefs data, long now, String detail) {
@@ -242,6 +293,10 @@ public final class Job {
         // Training derives its own seed stream from the job seed so augmentation and training never share draws.
         return new TrainRequested(Event.CURRENT_VERSION, id, trainRequestId(), attempt,
                 augmented != null ? augmented : input, spec.train(), seed ^ 0x5DEECE66DL);
+    }
+
+    private TrainCancelled cancelRequest() {
+        return new TrainCancelled(Event.CURRENT_VERSION, id, trainRequestId(), attempt, cancellation);
     }
 
     private String augmentRequestId() {
@@ -322,6 +377,16 @@ public final class Job {
 
     public String failure() {
         return failure;
+    }
+
+    /** Why the job was cancelled; null unless it was. */
+    public String cancellation() {
+        return cancellation;
+    }
+
+    /** A cancelled job whose training run was not heard to end: {@link #resume} cancels it again. */
+    public boolean awaitingStop() {
+        return awaitingStop;
     }
 
     public List<StateChange> history() {

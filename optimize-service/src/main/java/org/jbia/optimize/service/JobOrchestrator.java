@@ -22,6 +22,7 @@ import org.jbia.common.schema.DatasetRefs;
 import org.jbia.common.schema.Event;
 import org.jbia.common.schema.JobSpec;
 import org.jbia.common.schema.ObjectRef;
+import org.jbia.common.schema.TrainCancelled;
 import org.jbia.common.schema.TrainRequested;
 import org.jbia.common.store.ObjectStore;
 import org.jbia.optimize.job.Job;
@@ -49,6 +50,9 @@ public class JobOrchestrator {
 
     @Channel("train-requested")
     Emitter<String> trainRequests;
+
+    @Channel("train-cancelled")
+    Emitter<String> trainCancels;
 
     /** Every change of a job, for the studies whose trials are jobs; observers only take note. */
     @Inject
@@ -80,7 +84,7 @@ public class JobOrchestrator {
         resumed = true;
         int count = 0;
         for (Job job : jobs.values()) {
-            if (!job.isTerminal()) {
+            if (!job.isTerminal() || job.awaitingStop()) {
                 count++;
                 apply(job, j -> j.resume(now()));
             }
@@ -136,6 +140,19 @@ public class JobOrchestrator {
         apply(job, step);
     }
 
+    /**
+     * Ends a job whose result is no longer wanted, stopping its training (see {@link Job#cancel}).
+     * A job that has ended, or that was never created, is left alone: returns whether it was cancelled.
+     */
+    public synchronized boolean cancel(String jobId, String reason) {
+        Job job = jobs.get(jobId);
+        if (job == null || job.isTerminal()) {
+            return false;
+        }
+        apply(job, j -> j.cancel(reason, now()));
+        return true;
+    }
+
     /** The clock's turn: every training job whose worker went silent is requeued or failed. */
     public synchronized void checkLeases(long leaseMillis, int maxAttempts) {
         resumeUnfinished();
@@ -173,6 +190,8 @@ public class JobOrchestrator {
                 EventSender.sendAndWait(augmentRequests, request);
             } else if (request instanceof TrainRequested) {
                 EventSender.sendAndWait(trainRequests, request);
+            } else if (request instanceof TrainCancelled) {
+                EventSender.sendAndWait(trainCancels, request);
             } else {
                 throw new IllegalStateException("no channel for " + request.getClass().getSimpleName());
             }

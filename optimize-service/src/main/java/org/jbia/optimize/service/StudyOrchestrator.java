@@ -42,8 +42,8 @@ import org.jboss.logging.Logger;
 /**
  * Drives studies. Trials are ordinary jobs of the {@link JobOrchestrator} (so leases, requeues,
  * dead letters and idempotent workers come with them); this class hears of every change to them,
- * feeds it to the study, saves the study, and only then launches the jobs and publishes the events
- * the study asks for. One thread does all of that, taking the news in batches, so a burst of
+ * feeds it to the study, saves the study, and only then cancels, launches the jobs and publishes the
+ * events the study asks for. One thread does all of that, taking the news in batches, so a burst of
  * completions costs one write per study. A clock re-reads the jobs of running trials, so news lost in
  * a crash is picked up from the jobs' own records.
  */
@@ -310,6 +310,17 @@ public class StudyOrchestrator {
     }
 
     private void act(Study study, Study.Actions actions) {
+        for (Study.Cancel cancel : actions.cancels()) {
+            try {
+                if (!jobs.cancel(cancel.jobId(), cancel.reason())) {
+                    // Ended before the cancel (or never created): the study learns how, should it have missed it.
+                    jobs.inspect(cancel.jobId(), JobView::of).ifPresent(inbox::add);
+                }
+            } catch (RuntimeException e) {
+                // A cancel that did not go out only wastes a worker's time: it must not hold up the launches.
+                LOG.warnf("study %s: could not cancel job %s: %s", study.id(), cancel.jobId(), e.getMessage());
+            }
+        }
         for (Study.Launch launch : actions.launches()) {
             jobs.submitPrepared(launch.jobId(), launch.spec(), launch.seed(), dataFor(study, launch));
         }
@@ -382,14 +393,7 @@ public class StudyOrchestrator {
     }
 
     private static void add(Map<String, Study.Actions> actions, Study study, Study.Actions more) {
-        actions.merge(study.id(), more, (a, b) -> new Study.Actions(concat(a.launches(), b.launches()),
-                concat(a.events(), b.events())));
-    }
-
-    private static <T> List<T> concat(List<T> a, List<T> b) {
-        List<T> out = new ArrayList<>(a);
-        out.addAll(b);
-        return out;
+        actions.merge(study.id(), more, Study.Actions::plus);
     }
 
     /** Study ids are "study-" and 12 hex digits; a job id starts with its study's. */

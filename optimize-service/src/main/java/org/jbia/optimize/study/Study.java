@@ -28,7 +28,8 @@ import org.jbia.optimize.search.TrialState;
  * A study and its life: n_iter trials, at most n_parallel in flight, each one job per fold; then the
  * final fit with the best values (one model per fold with opt_cv, an ensemble); then retraining
  * whenever its data change. Each method takes one fact (a job's news, the clock, a data change) and
- * returns what to do because of it: jobs to launch, events to publish. Pure: no Kafka, no store. The
+ * returns what to do because of it: jobs to launch, jobs to cancel (the folds still training when
+ * their trial is pruned or fails), events to publish. Pure: no Kafka, no store. The
  * caller saves the study before acting, so a crash in between is repaired by {@link #resume}: job ids
  * are fixed by the study (id-t3-f2), launching twice launches once, and a trial is counted when its
  * outcome is recorded, once.
@@ -50,22 +51,32 @@ public final class Study {
     public record Launch(String jobId, JobSpec spec, long seed, DatasetRefs data, Integer negativeLimit) {
     }
 
-    /** What the caller does after saving the study: launch jobs, then publish events. */
-    public record Actions(List<Launch> launches, List<Event> events) {
+    /** A job whose result is no longer needed: the caller cancels it, which stops its training. */
+    public record Cancel(String jobId, String reason) {
+    }
+
+    /** What the caller does after saving the study: cancel jobs, launch jobs, then publish events. */
+    public record Actions(List<Launch> launches, List<Event> events, List<Cancel> cancels) {
+        public Actions(List<Launch> launches, List<Event> events) {
+            this(launches, events, List.of());
+        }
+
         public static Actions none() {
             return new Actions(List.of(), List.of());
         }
 
-        Actions plus(Actions other) {
+        public Actions plus(Actions other) {
             List<Launch> l = new ArrayList<>(launches);
             l.addAll(other.launches);
             List<Event> e = new ArrayList<>(events);
             e.addAll(other.events);
-            return new Actions(l, e);
+            List<Cancel> c = new ArrayList<>(cancels);
+            c.addAll(other.cancels);
+            return new Actions(l, e, c);
         }
 
         public boolean isEmpty() {
-            return launches.isEmpty() && events.isEmpty();
+            return launches.isEmpty() && events.isEmpty() && cancels.isEmpty();
         }
     }
 
@@ -420,10 +431,12 @@ public final class Study {
 
     /**
      * After a restart: every job the study waits for is launched again (a job that exists is left as
-     * it is), events not yet published go out, then free slots are filled.
+     * it is), the jobs of ended trials not yet heard to end are cancelled again (an ended job is left
+     * as it is), events not yet published go out, then free slots are filled.
      */
     public Actions resume(StudyPlan plan, long now) {
         List<Launch> launches = new ArrayList<>();
+        List<Cancel> cancels = new ArrayList<>();
         for (Trial trial : trials) {
             if (trial.isRunning()) {
                 for (Run run : trial.runs) {
@@ -431,7 +444,12 @@ public final class Study {
                         launches.add(trialLaunch(trial, run));
                     }
                 }
+            } else {
+                cancels.addAll(cancelsOf(trial));
             }
+        }
+        if (phase == Phase.FAILED) {
+            cancels.addAll(cancelsOf(finalRuns, "the final fit failed"));
         }
         if (phase == Phase.FINAL_FIT) {
             for (Run run : finalRuns) {
@@ -450,7 +468,7 @@ public final class Study {
             }
         }
         Actions pending = phase == Phase.COMPLETED ? launchPendingRetrains(now) : Actions.none();
-        return new Actions(launches, events).plus(pending).plus(advance(plan, now));
+        return new Actions(launches, events, cancels).plus(pending).plus(advance(plan, now));
     }
 
     /** New or changed data: retrain with the best values now, or once the search has ended. */
@@ -500,7 +518,7 @@ public final class Study {
         changedTrials.add(trial.number);
         updatedAt = now;
         if (!trial.isRunning()) {
-            // A pruned or failed trial's other folds may still report; their news is kept, nothing more.
+            // A pruned or failed trial's other folds (being cancelled) may still report; their news is kept.
             return Actions.none();
         }
         OptimizeSpec o = spec.optimize();
@@ -516,16 +534,16 @@ public final class Study {
                     }
                     if (newEpoch && plan.pruner().shouldPrune(record(trial, plan), trialRecords(plan))) {
                         int step = trial.intermediate.lastKey();
-                        end(trial, Scoring.Outcome.pruned("median pruner: " + StoppingRules.format(
+                        return end(trial, Scoring.Outcome.pruned("median pruner: " + StoppingRules.format(
                                 trial.intermediate.get(step)) + " at epoch " + step
-                                + " is worse than the median of the completed trials there"), now);
-                        return advance(plan, now);
+                                + " is worse than the median of the completed trials there"), now)
+                                .plus(advance(plan, now));
                     }
                 }
                 StoppingRules.Stop stop = StoppingRules.firstStop(o, v.epochs(), o.trainEpochs());
                 if (stop != null) {
-                    end(trial, Scoring.Outcome.pruned(stop.reason() + foldText(run)), now);
-                    return advance(plan, now);
+                    return end(trial, Scoring.Outcome.pruned(stop.reason() + foldText(run)), now)
+                            .plus(advance(plan, now));
                 }
             }
             return Actions.none();
@@ -538,8 +556,8 @@ public final class Study {
                 trial.retried.add(run);
                 return new Actions(List.of(trialLaunch(trial, again)), List.of());
             }
-            end(trial, Scoring.Outcome.failed(v.failure() + foldText(run)), now);
-            return advance(plan, now);
+            return end(trial, Scoring.Outcome.failed(v.failure() + foldText(run)), now)
+                    .plus(advance(plan, now));
         }
         Scoring.FoldResult fold = foldResult(run, v);
         if (run.fold == 0) {
@@ -549,8 +567,7 @@ public final class Study {
         }
         Scoring.Outcome bad = Scoring.checkFold(o, fold, hasTest, folds.size() > 1 ? run.fold + 1 : 0);
         if (bad != null) {
-            end(trial, bad, now);
-            return advance(plan, now);
+            return end(trial, bad, now).plus(advance(plan, now));
         }
         if (trial.runs.stream().allMatch(r -> r.state == JobState.COMPLETED)) {
             List<Scoring.FoldResult> results = new ArrayList<>();
@@ -558,8 +575,7 @@ public final class Study {
                 results.add(new Scoring.FoldResult(r.history == null ? List.of() : r.history,
                         r.epochsRun == null ? 0 : r.epochsRun, r.stopReason, r.metrics()));
             }
-            end(trial, Scoring.score(o, results, hasTest), now);
-            return advance(plan, now);
+            return end(trial, Scoring.score(o, results, hasTest), now).plus(advance(plan, now));
         }
         return Actions.none();
     }
@@ -571,7 +587,8 @@ public final class Study {
         return new Scoring.FoldResult(history, epochsRun, run.stopReason, run.metrics());
     }
 
-    private void end(Trial trial, Scoring.Outcome outcome, long now) {
+    /** Records the trial's outcome; returns the cancels of its folds still training, whose results are not needed. */
+    private Actions end(Trial trial, Scoring.Outcome outcome, long now) {
         trial.state = outcome.state();
         trial.value = outcome.value();
         trial.reason = outcome.reason();
@@ -584,6 +601,18 @@ public final class Study {
         if (outcome.state() == TrialState.COMPLETE && (best == null || outcome.value() > best.value())) {
             best = new Best(trial.number, outcome.value(), trial.params);
         }
+        return new Actions(List.of(), List.of(), cancelsOf(trial));
+    }
+
+    private static List<Cancel> cancelsOf(Trial trial) {
+        String ended = trial.state == TrialState.PRUNED ? "pruned" : trial.state == TrialState.FAIL ? "failed"
+                : "ended";
+        return cancelsOf(trial.runs, "trial " + trial.number + " " + ended + ": " + trial.reason);
+    }
+
+    /** The runs not yet known to have ended, to cancel with {@code reason}. */
+    private static List<Cancel> cancelsOf(List<Run> runs, String reason) {
+        return runs.stream().filter(r -> !r.state.isTerminal()).map(r -> new Cancel(r.job, reason)).toList();
     }
 
     private static Map<String, Double> meanMetrics(List<Run> runs) {
@@ -649,7 +678,8 @@ public final class Study {
                 return new Actions(List.of(finalLaunch(again)), List.of());
             }
             move(Phase.FAILED, now, "final fit failed" + foldText(run) + ": " + v.failure());
-            return Actions.none();
+            // Without every fold there is no ensemble: the other folds' training is waste.
+            return new Actions(List.of(), List.of(), cancelsOf(finalRuns, lastDetail()));
         }
         if (finalRuns.stream().allMatch(r -> r.state == JobState.COMPLETED)) {
             move(Phase.COMPLETED, now, "final fit done: " + (finalRuns.size() == 1 ? "model " + finalRuns.get(0).model

@@ -13,6 +13,7 @@ import org.jbia.common.schema.Event;
 import org.jbia.common.schema.JobSpec;
 import org.jbia.common.schema.JsonCodec;
 import org.jbia.common.schema.ObjectRef;
+import org.jbia.common.schema.TrainCancelled;
 import org.jbia.common.schema.TrainCompleted;
 import org.jbia.common.schema.TrainFailed;
 import org.jbia.common.schema.TrainProgress;
@@ -243,6 +244,115 @@ class JobTest {
         assertThat(copy.history()).hasSize(2);
         assertThat(copy.spec().seed()).isEqualTo(42L);
         assertThat(copy.resume(2)).singleElement().isInstanceOf(AugmentRequested.class);
+    }
+
+    @Test
+    void cancellingATrainingJobEndsItAndSendsTheCancelForItsRequest() {
+        Job job = Job.submitted("j1", spec(false), 42, INPUT, 0);
+        TrainRequested r = (TrainRequested) job.start(1).get(0);
+        job.onTrainProgress(progress(r, "w1", TrainProgress.Phase.STARTED, 0, 5), 5);
+        job.onTrainProgress(progress(r, "w1", TrainProgress.Phase.EPOCH, 1, 6), 6);
+        List<Event> out = job.cancel("trial 3 pruned: median pruner", 7);
+        assertThat(out).singleElement().isEqualTo(new TrainCancelled(Event.CURRENT_VERSION, "j1", r.requestId(), 1,
+                "trial 3 pruned: median pruner"));
+        assertThat(job.state()).isEqualTo(JobState.CANCELLED);
+        assertThat(job.isTerminal()).isTrue();
+        assertThat(job.cancellation()).isEqualTo("trial 3 pruned: median pruner");
+        assertThat(job.failure()).isNull();
+        assertThat(job.history().get(job.history().size() - 1)).isEqualTo(
+                new Job.StateChange(7, JobState.CANCELLED, "cancelled: trial 3 pruned: median pruner"));
+        // An ended job is not cancelled again, nor is a completed one.
+        assertThat(job.cancel("again", 8)).isEmpty();
+        assertThat(job.cancellation()).isEqualTo("trial 3 pruned: median pruner");
+        Job done = Job.submitted("j2", spec(false), 42, INPUT, 0);
+        TrainRequested d = (TrainRequested) done.start(1).get(0);
+        done.onTrainCompleted(new TrainCompleted(1, "j2", d.requestId(), 1, "w1",
+                new ObjectRef("b", "m.zip", 3, "dd", null, "zip"), null, Map.of(), 1, "epochs"), 2);
+        assertThat(done.cancel("trial 4 pruned", 3)).isEmpty();
+        assertThat(done.state()).isEqualTo(JobState.COMPLETED);
+    }
+
+    @Test
+    void aQueuedRequestIsCancelledTooButAnAugmentationIsOnlyEnded() {
+        Job queued = Job.submitted("j1", spec(false), 42, INPUT, 0);
+        queued.start(1);
+        // No worker took it yet: the cancel still goes out, for the worker that takes it later to skip it.
+        assertThat(queued.cancel("trial 1 failed: out of memory (fold 2)", 2)).singleElement()
+                .isInstanceOf(TrainCancelled.class);
+
+        Job augmenting = Job.submitted("j2", spec(true), 42, INPUT, 0);
+        AugmentRequested a = (AugmentRequested) augmenting.start(1).get(0);
+        assertThat(augmenting.cancel("trial 2 pruned", 2)).isEmpty();
+        assertThat(augmenting.state()).isEqualTo(JobState.CANCELLED);
+        // The augmentation's answer finds the job ended: no training is requested.
+        assertThat(augmenting.onAugmentCompleted(new AugmentCompleted(1, "j2", a.requestId(), 1, "w", INPUT, 5), 3))
+                .isEmpty();
+        assertThat(augmenting.state()).isEqualTo(JobState.CANCELLED);
+        assertThat(augmenting.resume(4)).isEmpty();
+    }
+
+    @Test
+    void aCancelledJobRecordsLaterReportsOnceAndTakesNone() {
+        Job job = Job.submitted("j1", spec(false), 42, INPUT, 0);
+        TrainRequested r = (TrainRequested) job.start(1).get(0);
+        job.onTrainProgress(progress(r, "w1", TrainProgress.Phase.STARTED, 0, 5), 5);
+        job.cancel("trial 3 pruned", 6);
+        int lines = job.history().size();
+        // The worker had not heard the cancel yet: two more epochs, one line.
+        job.onTrainProgress(progress(r, "w1", TrainProgress.Phase.EPOCH, 1, 7), 7);
+        job.onTrainProgress(progress(r, "w1", TrainProgress.Phase.EPOCH, 2, 8), 8);
+        assertThat(job.progress()).isNull();
+        assertThat(job.epochs()).isEmpty();
+        assertThat(job.history()).hasSize(lines + 1);
+        assertThat(job.history().get(lines).detail())
+                .isEqualTo("ignored progress from w1 (attempt 1): the job is CANCELLED");
+        // Nothing is requeued however long the worker is silent.
+        assertThat(job.onClock(1_000_000, LEASE, 3)).isEmpty();
+        // The worker stopped: the record says where.
+        job.onTrainFailed(new TrainFailed(1, "j1", r.requestId(), 1, "w1",
+                "cancelled after epoch 2 of 3: trial 3 pruned"), 9);
+        assertThat(job.state()).isEqualTo(JobState.CANCELLED);
+        assertThat(job.failure()).isNull();
+        assertThat(job.history().get(lines + 1).detail())
+                .isEqualTo("training stopped on w1 (attempt 1): cancelled after epoch 2 of 3: trial 3 pruned");
+        // A model that was finished before the cancel arrived is recorded and not taken.
+        job.onTrainCompleted(completed(r.requestId(), 1, "w1", "m1.zip"), 10);
+        assertThat(job.state()).isEqualTo(JobState.CANCELLED);
+        assertThat(job.result()).isNull();
+        assertThat(job.history().get(lines + 2).detail())
+                .isEqualTo("ignored completion from w1 (attempt 1): the job is CANCELLED");
+        assertThat(job.history()).hasSize(lines + 3);
+    }
+
+    @Test
+    void aRestartCancelsOnceMoreUnlessARunOfTheRequestWasHeardToEnd() {
+        Job job = Job.submitted("j1", spec(false), 42, INPUT, 0);
+        TrainRequested r = (TrainRequested) job.start(1).get(0);
+        job.onTrainProgress(progress(r, "w1", TrainProgress.Phase.STARTED, 0, 5), 5);
+        job.cancel("trial 3 pruned", 6);
+        // Saved, then the orchestrator died before the cancel reached the broker.
+        Job back = JsonCodec.decode(JsonCodec.encode(job), Job.class);
+        assertThat(back.state()).isEqualTo(JobState.CANCELLED);
+        assertThat(back.resume(7)).singleElement().isEqualTo(new TrainCancelled(Event.CURRENT_VERSION, "j1",
+                r.requestId(), 1, "trial 3 pruned"));
+        // Once: a cancel that keeps missing is not repeated at every restart.
+        assertThat(back.awaitingStop()).isFalse();
+        assertThat(back.resume(8)).isEmpty();
+        // A heartbeat says nothing about the run's end; its stop does.
+        Job other = JsonCodec.decode(JsonCodec.encode(job), Job.class);
+        other.onTrainProgress(progress(r, "w1", TrainProgress.Phase.HEARTBEAT, 0, 8), 8);
+        assertThat(other.awaitingStop()).isTrue();
+        other.onTrainFailed(new TrainFailed(1, "j1", r.requestId(), 1, "w1", "cancelled after epoch 1 of 3: x"), 10);
+        assertThat(other.awaitingStop()).isFalse();
+        assertThat(other.resume(11)).isEmpty();
+        // So does a run that finished before it heard the cancel.
+        Job finished = Job.submitted("j2", spec(false), 42, INPUT, 0);
+        TrainRequested f = (TrainRequested) finished.start(1).get(0);
+        finished.cancel("trial 4 pruned", 2);
+        finished.onTrainCompleted(new TrainCompleted(1, "j2", f.requestId(), 1, "w2",
+                new ObjectRef("b", "m.zip", 3, "dd", null, "zip"), null, Map.of(), 3, "epochs"), 3);
+        assertThat(finished.awaitingStop()).isFalse();
+        assertThat(finished.resume(4)).isEmpty();
     }
 
     private static TrainCompleted completed(String requestId, int attempt, String worker, String modelKey) {

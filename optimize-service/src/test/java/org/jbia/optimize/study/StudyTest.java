@@ -38,6 +38,7 @@ class StudyTest {
         final StudyPlan plan;
         final List<Study.Launch> launched = new ArrayList<>();
         final List<Object> published = new ArrayList<>();
+        final List<Study.Cancel> cancelled = new ArrayList<>();
 
         Driven(StudySpec spec, List<DatasetRefs> folds) {
             study = Study.create("study-1", spec, 7, 1, folds, 0);
@@ -48,6 +49,7 @@ class StudyTest {
         void act(Study.Actions a) {
             launched.addAll(a.launches());
             published.addAll(a.events());
+            cancelled.addAll(a.cancels());
         }
 
         void on(JobView v) {
@@ -85,6 +87,10 @@ class StudyTest {
 
     private static JobView failed(String id, String failure) {
         return new JobView(id, JobState.FAILED, 3, null, List.of(), null, failure, List.of(failure));
+    }
+
+    private static JobView cancelled(String id, String reason) {
+        return new JobView(id, JobState.CANCELLED, 1, "w", List.of(), null, null, List.of("cancelled: " + reason));
     }
 
     @Test
@@ -172,10 +178,14 @@ class StudyTest {
         assertThat(d.trial(0).reason()).isEqualTo("monitor1: loss = 0.005000 <= 0.01000 at epoch 2");
         assertThat(d.trial(0).intermediate()).containsOnlyKeys(1, 2);
         assertThat(d.ids()).containsExactly("study-1-t0", "study-1-t1");
-        // The pruned trial's job goes on; its completion changes nothing.
+        // The pruned trial's job is cancelled, so its worker stops training.
+        assertThat(d.cancelled).containsExactly(new Study.Cancel("study-1-t0",
+                "trial 0 pruned: monitor1: loss = 0.005000 <= 0.01000 at epoch 2"));
+        // Had it finished before hearing the cancel, its completion changes nothing.
         d.on(completed("study-1-t0", "w", 0.5, 0.005, 0.004, 0.003, 0.002));
         assertThat(d.trial(0).state()).isEqualTo(TrialState.PRUNED);
         assertThat(d.ids()).hasSize(2);
+        assertThat(d.cancelled).hasSize(1);
     }
 
     @Test
@@ -196,6 +206,11 @@ class StudyTest {
         assertThat(e.trial(1).state()).isEqualTo(TrialState.PRUNED);
         assertThat(e.trial(1).reason()).startsWith("median pruner: 0.05000 at epoch 1 is worse than the median");
         assertThat(e.ids()).containsExactly("study-1-t0", "study-1-t1", "study-1-t2");
+        assertThat(e.cancelled).singleElement().satisfies(c -> {
+            assertThat(c.jobId()).isEqualTo("study-1-t1");
+            assertThat(c.reason()).startsWith("trial 1 pruned: median pruner: 0.05000 at epoch 1");
+        });
+        assertThat(d.cancelled).isEmpty();
     }
 
     @Test
@@ -236,6 +251,74 @@ class StudyTest {
         d.on(shortRun);
         assertThat(d.trial(0).state()).isEqualTo(TrialState.PRUNED);
         assertThat(d.trial(0).reason()).isEqualTo("stopped after 2 of 3 epochs (epochs) (fold 2)");
+    }
+
+    @Test
+    void aPrunedTrialCancelsEachFoldStillTrainingAndNoOther() {
+        DatasetRefs fold2 = new DatasetRefs(ref("p2", 20), ref("n2", 200), ref("vp2", 4), ref("vn2", 10), null, null);
+        DatasetRefs fold3 = new DatasetRefs(ref("p3", 20), ref("n3", 200), ref("vp3", 4), ref("vn3", 10), null, null);
+        Driven d = new Driven(spec("{\"n_iter\": 2, \"train_epochs\": 3, \"epochs\": 0, \"opt_cv\": 3, "
+                + "\"monitor1\": \"loss\", \"monitor1_thresh\": 0.01}"), List.of(DATA, fold2, fold3));
+        // Fold 3 is done, fold 2 has not reported yet, fold 1 trips the monitor.
+        d.on(completed("study-1-t0-f3", "w3", 0.4, 0.3, 0.2));
+        d.on(training("study-1-t0-f1", "w1", 0.5, 0.005));
+        assertThat(d.trial(0).state()).isEqualTo(TrialState.PRUNED);
+        String reason = "trial 0 pruned: monitor1: loss = 0.005000 <= 0.01000 at epoch 2 (fold 1)";
+        assertThat(d.cancelled).containsExactly(new Study.Cancel("study-1-t0-f1", reason),
+                new Study.Cancel("study-1-t0-f2", reason));
+        // The next trial is launched with the cancels; their news (the cancelled jobs) asks for nothing more.
+        assertThat(d.ids()).endsWith("study-1-t1-f1", "study-1-t1-f2", "study-1-t1-f3");
+        int launched = d.launched.size();
+        d.on(cancelled("study-1-t0-f1", reason));
+        d.on(cancelled("study-1-t0-f2", reason));
+        assertThat(d.cancelled).hasSize(2);
+        assertThat(d.launched).hasSize(launched);
+        assertThat(d.trial(0).runs()).extracting(Study.Run::state)
+                .containsExactly(JobState.CANCELLED, JobState.CANCELLED, JobState.COMPLETED);
+        assertThat(d.trial(0).runs().get(0).notes()).containsExactly("cancelled: " + reason);
+    }
+
+    @Test
+    void aFailedFoldCancelsItsTrialsOtherFolds() {
+        DatasetRefs fold2 = new DatasetRefs(ref("p2", 20), ref("n2", 200), ref("vp2", 4), ref("vn2", 10), null, null);
+        Driven d = new Driven(spec("{\"n_iter\": 1, \"train_epochs\": 3, \"epochs\": 0, \"opt_cv\": 2}"),
+                List.of(DATA, fold2));
+        d.on(training("study-1-t0-f1", "w1", 0.5));
+        d.on(failed("study-1-t0-f2", "training failed on w2: out of memory"));
+        assertThat(d.trial(0).state()).isEqualTo(TrialState.FAIL);
+        assertThat(d.cancelled).containsExactly(new Study.Cancel("study-1-t0-f1",
+                "trial 0 failed: training failed on w2: out of memory (fold 2)"));
+    }
+
+    @Test
+    void aFailedFinalFitCancelsItsOtherFolds() {
+        DatasetRefs fold2 = new DatasetRefs(ref("p2", 20), ref("n2", 200), ref("vp2", 4), ref("vn2", 10), null, null);
+        Driven d = new Driven(spec("{\"n_iter\": 1, \"train_epochs\": 2, \"epochs\": 2, \"opt_cv\": 2}"),
+                List.of(DATA, fold2));
+        d.on(completed("study-1-t0-f1", "w1", 0.6, 0.4));
+        d.on(completed("study-1-t0-f2", "w2", 0.4, 0.2));
+        assertThat(d.cancelled).isEmpty();
+        d.on(failed("study-1-final-f2", "training failed on w2: out of memory"));
+        assertThat(d.study.phase()).isEqualTo(Study.Phase.FAILED);
+        assertThat(d.cancelled).containsExactly(new Study.Cancel("study-1-final-f1",
+                "final fit failed (fold 2): training failed on w2: out of memory"));
+        assertThat(d.study.resume(d.plan, 3).cancels()).extracting(Study.Cancel::jobId)
+                .containsExactly("study-1-final-f1");
+    }
+
+    @Test
+    void aRestartCancelsAgainTheJobsOfEndedTrialsNotYetHeardToEnd() {
+        Driven d = new Driven(spec("{\"n_iter\": 2, \"train_epochs\": 5, \"epochs\": 0, \"monitor1\": \"loss\", "
+                + "\"monitor1_thresh\": 0.01}"), List.of(DATA));
+        d.on(training("study-1-t0", "w", 0.5, 0.005));
+        // The orchestrator died after saving the study and before the cancel went out.
+        Study back = JsonCodec.decode(JsonCodec.encode(d.study), Study.class);
+        d.study = back;
+        Study.Actions resumed = back.resume(d.plan, 3);
+        assertThat(resumed.cancels()).containsExactlyElementsOf(d.cancelled);
+        assertThat(resumed.launches()).extracting(Study.Launch::jobId).containsExactly("study-1-t1");
+        d.on(cancelled("study-1-t0", d.cancelled.get(0).reason()));
+        assertThat(back.resume(d.plan, 4).cancels()).isEmpty();
     }
 
     @Test

@@ -26,6 +26,7 @@ import org.jbia.common.schema.Event;
 import org.jbia.common.schema.JsonCodec;
 import org.jbia.common.schema.MalformedEventException;
 import org.jbia.common.schema.ObjectRef;
+import org.jbia.common.schema.TrainCancelled;
 import org.jbia.common.schema.TrainCompleted;
 import org.jbia.common.schema.TrainFailed;
 import org.jbia.common.schema.TrainProgress;
@@ -50,12 +51,18 @@ import org.jboss.logging.Logger;
  * store ({@code attempt-N.taken}, renewed with each heartbeat) is fresh. The orchestrator fences what
  * gets through anyway: only the attempt's first reporter counts. Each run writes its model under its
  * own key, so a second run of a request never overwrites the model a job already holds.
+ *
+ * <p>bia.train.cancelled stops a run whose job no longer needs it (a pruned trial): every instance hears
+ * every cancel, the one running the request stops at the next epoch end and stores nothing, one that
+ * takes the request later skips it; either answers with a failure whose reason starts "cancelled".
  */
 @ApplicationScoped
 public class TrainWorker {
     private static final Logger LOG = Logger.getLogger(TrainWorker.class);
     /** A claim renewed within this many heartbeats belongs to a worker that is still running the attempt. */
     private static final int CLAIM_FRESH_HEARTBEATS = 5;
+    /** Cancels remembered for requests not (yet) running here: far more than can wait in the queue at once. */
+    private static final int CANCELS_KEPT = 10_000;
 
     @Inject
     ObjectStore store;
@@ -81,6 +88,8 @@ public class TrainWorker {
     /** The attempts this instance took, as "request id#attempt"; runs are one at a time, so each has ended. */
     private final Set<String> taken = ConcurrentHashMap.newKeySet();
 
+    private final Cancellations cancels = new Cancellations(CANCELS_KEPT);
+
     private final ScheduledExecutorService heartbeats = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "train-heartbeat");
         t.setDaemon(true);
@@ -99,6 +108,20 @@ public class TrainWorker {
         message.ack().toCompletableFuture().join();
         train(request);
         return CompletableFuture.completedFuture(null);
+    }
+
+    /** bia.train.cancelled, read whole by every instance; only noted here, so it runs on the consumer's thread. */
+    @Incoming("train-cancelled")
+    public void onCancel(String json) {
+        try {
+            TrainCancelled cancel = JsonCodec.decodeEvent(json, TrainCancelled.class);
+            cancels.add(cancel);
+            LOG.infof("job %s: request %s cancelled up to attempt %d: %s", cancel.jobId(), cancel.requestId(),
+                    cancel.attempt(), cancel.reason());
+        } catch (MalformedEventException e) {
+            // Every instance reads every cancel: a dead letter from each would only multiply the noise.
+            LOG.warnf("ignored a malformed cancel: %s", e.getMessage());
+        }
     }
 
     void train(TrainRequested request) {
@@ -127,6 +150,15 @@ public class TrainWorker {
                     System.currentTimeMillis() - other.get().atMillis());
             return;
         }
+        Optional<String> cancelled = cancels.reason(request.requestId(), request.attempt());
+        if (cancelled.isPresent()) {
+            String reason = new RunCancelled(0, request.spec().epochs(), cancelled.get()).getMessage();
+            LOG.infof("job %s: attempt %d of %s skipped, %s", request.jobId(), request.attempt(), request.requestId(),
+                    reason);
+            EventSender.sendAndWait(failed, new TrainFailed(Event.CURRENT_VERSION, request.jobId(), request.requestId(),
+                    request.attempt(), worker(), reason));
+            return;
+        }
         renewClaim(request);
         int epochs = request.spec().epochs();
         sendProgress(request, TrainProgress.Phase.STARTED, 0, epochs, Map.of());
@@ -142,7 +174,9 @@ public class TrainWorker {
                     request.jobId(), request.spec().clf(), data.positive().count(), data.negative().count(),
                     data.positive().height(), data.positive().width(), data.positive().bands(), request.attempt());
             TrainingOutcome outcome = TrainingJob.run(data, request.spec(), request.seed(),
-                    (epoch, total, metrics) -> sendProgress(request, TrainProgress.Phase.EPOCH, epoch, total, metrics));
+                    cancels.stopping(request.requestId(), request.attempt(),
+                            (epoch, total, metrics) -> sendProgress(request, TrainProgress.Phase.EPOCH, epoch, total,
+                                    metrics)));
             ObjectRef report = store.put(bucket, key(request, run(request) + "/report.json"),
                     outcome.reportJson().getBytes(StandardCharsets.UTF_8), null, "json");
             ObjectRef model = store.put(bucket, key(request, run(request) + "/bundle.zip"), outcome.bundle(), null,
@@ -155,6 +189,10 @@ public class TrainWorker {
             EventSender.sendAndWait(completed, result);
             LOG.infof("job %s: trained, %d epochs (%s), model %s", request.jobId(), outcome.epochsRun(),
                     outcome.stopReason(), model);
+        } catch (RunCancelled e) {
+            LOG.infof("job %s: attempt %d %s; no model stored", request.jobId(), request.attempt(), e.getMessage());
+            EventSender.sendAndWait(failed, new TrainFailed(Event.CURRENT_VERSION, request.jobId(), request.requestId(),
+                    request.attempt(), worker(), e.getMessage()));
         } catch (RuntimeException | OutOfMemoryError e) {
             String reason = e.getMessage() != null ? e.getMessage() : e.toString();
             LOG.warnf(e, "job %s: training failed: %s", request.jobId(), reason);
