@@ -1,8 +1,11 @@
 package org.jbia.cli.command;
 
 import java.nio.file.Path;
+import java.util.EnumSet;
+import java.util.List;
 import java.util.concurrent.Callable;
 import org.jbia.cli.simulate.LensSimulator;
+import org.jbia.cli.simulate.NonLensKind;
 import org.jbia.cli.simulate.Sample;
 import org.jbia.cli.simulate.SimulationWriter;
 import picocli.CommandLine.Command;
@@ -27,12 +30,17 @@ public class SimulateCommand implements Callable<Integer> {
     @Option(names = "--size", defaultValue = "100", description = "Cutout size in pixels (default 100).")
     int size;
 
+    @Option(names = "--kinds", split = ",", paramLabel = "KIND", description = "Only these kinds of non-lens, "
+            + "comma-separated, each keeping its share relative to the others (default: all): ${COMPLETION-CANDIDATES}.")
+    List<NonLensKind> kinds;
+
     @Parameters(index = "0", description = "Output directory.")
     Path out;
 
     @Override
     public Integer call() {
-        Sample sample = LensSimulator.simulate(lenses, others, seed, size);
+        Sample sample = LensSimulator.simulate(lenses, others, seed, size, Runtime.getRuntime().availableProcessors(),
+                kinds == null ? EnumSet.allOf(NonLensKind.class) : EnumSet.copyOf(kinds));
         for (Path written : SimulationWriter.write(sample, out)) {
             System.out.println("wrote " + written);
         }

@@ -1,7 +1,9 @@
 package org.jbia.cli.simulate;
 
 import java.util.Arrays;
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.concurrent.ForkJoinPool;
 import java.util.stream.IntStream;
@@ -61,7 +63,20 @@ public final class LensSimulator {
      * @throws org.jbia.common.schema.InvalidSpecException naming every argument out of range
      */
     public static Sample simulate(int lenses, int others, long seed, int size, int threads) {
+        return simulate(lenses, others, seed, size, threads, EnumSet.allOf(NonLensKind.class));
+    }
+
+    /**
+     * As {@link #simulate(int, int, long, int, int)}, with non-lenses of the given kinds only, each keeping
+     * its share relative to the others (a set with fewer confusers, or one kind to study alone).
+     *
+     * @throws org.jbia.common.schema.InvalidSpecException naming every argument out of range
+     */
+    public static Sample simulate(int lenses, int others, long seed, int size, int threads, Set<NonLensKind> kinds) {
         Problems problems = new Problems();
+        if (kinds.isEmpty()) {
+            problems.add("kinds", kinds, "name at least one of " + Arrays.toString(NonLensKind.values()));
+        }
         problems.requireNonNegative("lenses", lenses);
         problems.requireNonNegative("others", others);
         problems.requireInRange("size", size, MIN_SIZE, MAX_SIZE);
@@ -73,6 +88,7 @@ public final class LensSimulator {
                     "one array holds at most " + most + " images of " + size + "x" + size + "x3");
         }
         problems.throwIfAny("simulation");
+        Set<NonLensKind> drawn = EnumSet.copyOf(kinds);
 
         ImageStack lensStack = ImageStack.zeros(lenses, size, size, 3);
         ImageStack otherStack = ImageStack.zeros(others, size, size, 3);
@@ -82,7 +98,7 @@ public final class LensSimulator {
                 float[] image = lens(imageSeed(seed, LENS_STREAM, i), size);
                 System.arraycopy(image, 0, lensStack.pixels(), i * image.length, image.length);
             } else {
-                float[] image = other(imageSeed(seed, OTHER_STREAM, i - lenses), size);
+                float[] image = other(imageSeed(seed, OTHER_STREAM, i - lenses), size, drawn);
                 System.arraycopy(image, 0, otherStack.pixels(), (i - lenses) * image.length, image.length);
             }
         });
@@ -151,13 +167,13 @@ public final class LensSimulator {
         return sorted[sorted.length / 2];
     }
 
-    /** One non-lens cutout, H×W×3. */
-    static float[] other(long imageSeed, int size) {
+    /** One non-lens cutout, H×W×3, of one of {@code kinds}. */
+    static float[] other(long imageSeed, int size, Set<NonLensKind> kinds) {
         SplittableRandom rng = new SplittableRandom(imageSeed);
         ObservingConditions conditions = ObservingConditions.draw(rng, PIXEL_SCALE_ARCSEC);
         long noiseSeed = rng.nextLong();
         SceneSampler sampler = new SceneSampler(rng, size, PIXEL_SCALE_ARCSEC);
-        Scene scene = sampler.nonLens(sampler.nonLensKind());
+        Scene scene = sampler.nonLens(sampler.nonLensKind(kinds));
         return Renderer.observe(scene, conditions, size, new SplittableRandom(noiseSeed));
     }
 

@@ -1,5 +1,8 @@
 package org.jbia.cli.simulate;
 
+import java.util.EnumSet;
+import java.util.Set;
+
 /**
  * What a simulated non-lens shows, and how often: the negative class is this mix. Every cutout, lens
  * or not, also has faint field galaxies and stars scattered over it, as real survey cutouts do, so
@@ -33,13 +36,27 @@ public enum NonLensKind {
 
     /** The kind whose share of [0, 1) holds {@code u}. */
     static NonLensKind at(double u) {
+        return at(u, EnumSet.allOf(NonLensKind.class));
+    }
+
+    /**
+     * The kind whose share of [0, 1) holds {@code u} when only {@code kinds} are drawn, each keeping its share
+     * relative to the others.
+     */
+    static NonLensKind at(double u, Set<NonLensKind> kinds) {
+        double total = 0;
+        NonLensKind last = null;
+        for (NonLensKind kind : kinds) {
+            total += kind.fraction;
+            last = kind;
+        }
         double cumulative = 0;
-        for (NonLensKind kind : values()) {
-            cumulative += kind.fraction;
+        for (NonLensKind kind : kinds) {
+            cumulative += kind.fraction / total;
             if (u < cumulative) {
                 return kind;
             }
         }
-        return values()[values().length - 1];
+        return last;
     }
 }

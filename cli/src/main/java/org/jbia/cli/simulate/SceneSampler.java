@@ -2,6 +2,7 @@ package org.jbia.cli.simulate;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.SplittableRandom;
 
 /**
@@ -13,16 +14,22 @@ final class SceneSampler {
     /** Deflector (and lone elliptical) total i flux, counts: log-uniform. */
     static final double ELLIPTICAL_FLUX_MIN = 6e3;
     static final double ELLIPTICAL_FLUX_MAX = 2e5;
-    /** Einstein radius, arcsec; brighter deflectors get larger radii (Faber-Jackson, loosely). */
-    static final double EINSTEIN_MIN = 1.2;
-    static final double EINSTEIN_MAX = 3.0;
+    /**
+     * Einstein radius, arcsec; brighter deflectors get larger radii (Faber-Jackson, loosely). The real
+     * candidates' arcs lie 10–17 px from their deflectors (bench/simulator/compare.py), and arcs that close
+     * to the PSF's width look like the companions of the hard negatives.
+     */
+    static final double EINSTEIN_MIN = 2.0;
+    static final double EINSTEIN_MAX = 3.6;
     /**
      * Lensed (observed) g flux of the source, counts: log-uniform, which sets the arcs' signal to noise. The
      * floor keeps the arcs detectable, as lens-finding training sets do: a lens nobody could see in the
-     * cutout teaches a network nothing but noise.
+     * cutout teaches a network nothing but noise. Brighter than the 20 real candidates' arcs (about 300 g
+     * counts above 3 sigma there, 3800 here): with arcs that faint, a network trained on 20 lenses learns
+     * "a central elliptical" and not arcs (docs/simulator.md).
      */
-    static final double ARC_FLUX_MIN = 1000;
-    static final double ARC_FLUX_MAX = 8000;
+    static final double ARC_FLUX_MIN = 3000;
+    static final double ARC_FLUX_MAX = 15000;
     /**
      * Source half-light radius, arcsec: resolved sources, so that the lensed images are arcs, not dots the
      * size of the PSF that only their positions could tell from companions.
@@ -36,8 +43,13 @@ final class SceneSampler {
     /** Faint field galaxies and stars per 100x100 pixels. */
     static final double FIELD_GALAXIES = 10;
     static final double FIELD_STARS = 0.6;
-    /** The real cutouts' deflectors sit up to about 6 pixels off centre. */
-    static final double CENTRING = 5;
+    /**
+     * Where the primary sits, pixels from the cutout's middle: the real cutouts' deflectors are off centre by
+     * a median of 5 px left (x) and 3.5 px down (y, the row index), scattered by about 3 px.
+     */
+    static final double CENTRE_OFFSET_X = -5;
+    static final double CENTRE_OFFSET_Y = 3.5;
+    static final double CENTRING = 4;
     /** Chance that an elliptical has one to four fainter red neighbours (a group). */
     static final double GROUP_CHANCE = 0.5;
 
@@ -161,11 +173,11 @@ final class SceneSampler {
     private double[] primaryPosition() {
         double r = CENTRING * Math.sqrt(rng.nextDouble());
         double t = rng.nextDouble(0, 2 * Math.PI);
-        return new double[] {centre + r * Math.cos(t), centre + r * Math.sin(t)};
+        return new double[] {centre + CENTRE_OFFSET_X + r * Math.cos(t), centre + CENTRE_OFFSET_Y + r * Math.sin(t)};
     }
 
-    NonLensKind nonLensKind() {
-        return NonLensKind.at(rng.nextDouble());
+    NonLensKind nonLensKind(Set<NonLensKind> kinds) {
+        return NonLensKind.at(rng.nextDouble(), kinds);
     }
 
     /** Faint galaxies and stars over the whole canvas, cutout and margin alike. */
@@ -217,18 +229,18 @@ final class SceneSampler {
     }
 
     /**
-     * Flux per band over the i flux for an early-type galaxy: g/i 0.06–0.16 and r/i 0.32–0.60 as its
-     * redshift grows, the range measured at the centres of the real lenses.
+     * Flux per band over the i flux for an early-type galaxy: g/i 0.045–0.12 and r/i 0.27–0.49 as its
+     * redshift grows, the range (16–84%) measured within 3 px of the real lenses' centres.
      */
     private double[] ellipticalColour() {
         double t = rng.nextDouble();
-        return new double[] {(0.16 - 0.10 * t) * Math.exp(0.15 * rng.nextGaussian()),
-            (0.60 - 0.28 * t) * Math.exp(0.07 * rng.nextGaussian()), 1};
+        return new double[] {(0.12 - 0.075 * t) * Math.exp(0.15 * rng.nextGaussian()),
+            (0.49 - 0.22 * t) * Math.exp(0.07 * rng.nextGaussian()), 1};
     }
 
-    /** Flux per band over the g flux for a blue star-forming galaxy: g/i 0.75–1.5. */
+    /** Flux per band over the g flux for a blue star-forming galaxy at z 1–2: g/i 0.6–1.3. */
     private double[] sourceColour() {
-        double gi = rng.nextDouble(0.75, 1.5);
+        double gi = rng.nextDouble(0.6, 1.3);
         double ri = Math.sqrt(gi) * rng.nextDouble(0.97, 1.03);
         return new double[] {1, ri / gi, 1 / gi};
     }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.EnumSet;
 import org.jbia.common.array.ImageStack;
 import org.jbia.common.array.Npy;
 import org.jbia.common.schema.InvalidSpecException;
@@ -93,6 +94,15 @@ class LensSimulatorTest {
                 .hasMessageContaining("size = 10")
                 .hasMessageContaining("[32.0, 1024.0]")
                 .hasMessageContaining("threads = 0");
+    }
+
+    @Test
+    void noKindOfNonLensIsRefused() {
+        assertThatThrownBy(() -> LensSimulator.simulate(1, 1, 1L, 64, 1, EnumSet.noneOf(NonLensKind.class)))
+                .isInstanceOf(InvalidSpecException.class)
+                .hasMessageContaining("kinds = []")
+                .hasMessageContaining("name at least one of [LONE_ELLIPTICAL, ELLIPTICAL_WITH_COMPANIONS, DISK, STAR, "
+                        + "CROWDED_FIELD]");
     }
 
     @Test
