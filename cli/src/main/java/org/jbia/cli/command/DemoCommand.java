@@ -132,7 +132,7 @@ public class DemoCommand implements Callable<Integer> {
         if (followed.exitCode() == 0) {
             String jobId = followed.job().path("id").asText();
             System.err.println(phases(simulated, followed.job(), client.report(jobId)));
-            writePlots(client, jobId, dir);
+            writePlots(client, jobId, dir, batch);
         }
         System.err.printf("demo finished in %.0f s; data, model and plots in %s%n", (System.nanoTime() - start) / 1e9,
                 dir.toAbsolutePath());
@@ -161,14 +161,20 @@ public class DemoCommand implements Callable<Integer> {
                 trainAndEvaluate - train);
     }
 
-    /** pyBIA's plots of the example: training history, ROC, and the augmented training images of each class. */
-    private static void writePlots(JbiaClient client, String jobId, Path dir) {
+    /**
+     * pyBIA's plots of the example: training history, ROC, and the augmented training images of each
+     * class. The lens grid steps by batch + 1 through the augmented lenses (stored lens by lens), so it
+     * shows every lens once, each in a different augmentation.
+     */
+    private static void writePlots(JbiaClient client, String jobId, Path dir, int batch) {
         JsonNode report = client.report(jobId);
         Map<String, byte[]> plots = new LinkedHashMap<>();
         plots.put("history.png", TrainingPlots.history(report));
         plots.put("roc.png", TrainingPlots.roc(report));
         Map<String, String> grid = Map.of("band", "all", "count", "25", "scale", "3");
-        plots.put("augmented_lenses.png", client.preview(jobId, "positive", grid));
+        Map<String, String> lensGrid = Map.of("band", "all", "count", "20", "step", Integer.toString(batch + 1),
+                "columns", "5", "scale", "3");
+        plots.put("augmented_lenses.png", client.preview(jobId, "positive", lensGrid));
         plots.put("augmented_others.png", client.preview(jobId, "negative", grid));
         try {
             for (Map.Entry<String, byte[]> plot : plots.entrySet()) {

@@ -46,6 +46,10 @@ public class PreviewCommand implements Callable<Integer> {
     @Option(names = "--count", defaultValue = "16", description = "Images shown (default 16).")
     int count;
 
+    @Option(names = "--step", defaultValue = "1", description = "Show every step-th image (default 1). On an "
+            + "augmented set, its batch size + 1 shows one augmentation of each original, a different one each time.")
+    int step;
+
     @Option(names = "--columns", defaultValue = "0", description = "Grid columns (default: a square grid).")
     int columns;
 
@@ -70,7 +74,7 @@ public class PreviewCommand implements Callable<Integer> {
         if (source.file != null) {
             Integer bandIndex = band.equals("all") ? null : parseBand(band);
             ImageStack images = ArrayFiles.read(source.file, null);
-            PreviewGrid.Options options = new PreviewGrid.Options(first, count, columns, bandIndex, vmin, vmax, scale);
+            PreviewGrid.Options options = new PreviewGrid.Options(first, count, step, columns, bandIndex, vmin, vmax, scale);
             PreviewGrid.problems(images, options).throwIfAny("preview");
             png = PreviewGrid.png(images, options);
         } else {
@@ -78,6 +82,7 @@ public class PreviewCommand implements Callable<Integer> {
             query.put("band", band);
             query.put("first", Integer.toString(first));
             query.put("count", Integer.toString(count));
+            query.put("step", Integer.toString(step));
             query.put("columns", Integer.toString(columns));
             query.put("scale", Integer.toString(scale));
             if (vmin != null) {

@@ -31,32 +31,44 @@ public final class PreviewGrid {
      *
      * @param first   index of the first image shown
      * @param count   images shown (fewer if the class ends first)
+     * @param step    distance between the images shown: 1 shows neighbours; the augmented set's batch
+     *                size + 1 shows one augmentation of each original, a different one each time
      * @param columns tiles per row; 0 picks a square-ish grid
      * @param band    band drawn in grey, or null for the three-band colour composite ('all' in pyBIA)
      * @param vmin    lower display limit, or null for median - 3 MAD
      * @param vmax    upper display limit, or null for median + 10 MAD
      * @param scale   screen pixels per image pixel
      */
-    public record Options(int first, int count, int columns, Integer band, Double vmin, Double vmax, int scale) {
+    public record Options(int first, int count, int step, int columns, Integer band, Double vmin, Double vmax,
+                          int scale) {
         /** The first 16 images, band 0, robust limits, doubled in size. */
         public static Options defaults() {
-            return new Options(0, 16, 0, 0, null, null, 2);
+            return new Options(0, 16, 1, 0, 0, null, null, 2);
         }
 
         public Options withBand(Integer b) {
-            return new Options(first, count, columns, b, vmin, vmax, scale);
+            return new Options(first, count, step, columns, b, vmin, vmax, scale);
         }
 
         public Options withLimits(Double min, Double max) {
-            return new Options(first, count, columns, band, min, max, scale);
+            return new Options(first, count, step, columns, band, min, max, scale);
         }
 
         public Options withRange(int from, int n) {
-            return new Options(from, n, columns, band, vmin, vmax, scale);
+            return new Options(from, n, step, columns, band, vmin, vmax, scale);
+        }
+
+        public Options withStep(int every) {
+            return new Options(first, count, every, columns, band, vmin, vmax, scale);
         }
 
         public Options withLayout(int cols, int pixelScale) {
-            return new Options(first, count, cols, band, vmin, vmax, pixelScale);
+            return new Options(first, count, step, cols, band, vmin, vmax, pixelScale);
+        }
+
+        /** How many images the grid shows: {@code count}, or fewer where the class ends first. */
+        int shown(int images) {
+            return Math.min(count, (images - first + step - 1) / step);
         }
     }
 
@@ -82,7 +94,7 @@ public final class PreviewGrid {
     /** The grid as an RGB image. */
     public static BufferedImage render(ImageStack images, Options o) {
         problems(images, o).throwIfAny("preview");
-        int shown = Math.min(o.count(), images.count() - o.first());
+        int shown = o.shown(images.count());
         int columns = o.columns() > 0 ? Math.min(o.columns(), shown) : (int) Math.ceil(Math.sqrt(shown));
         int rows = (shown + columns - 1) / columns;
         int tileW = images.width() * o.scale();
@@ -95,7 +107,7 @@ public final class PreviewGrid {
         int[] bands = o.band() == null ? new int[] {2, 1, 0} : new int[] {o.band()};
         Limits[] limits = new Limits[bands.length];
         for (int i = 0; i < bands.length; i++) {
-            float[] values = bandValues(images, o.first(), shown, bands[i]);
+            float[] values = bandValues(images, o, shown, bands[i]);
             Limits robust = robustLimits(values);
             if (bands.length == 3) {
                 // The composite starts at the sky level (the median) so the background is black.
@@ -110,7 +122,7 @@ public final class PreviewGrid {
         for (int t = 0; t < shown; t++) {
             int left = GAP + (t % columns) * (tileW + GAP);
             int top = GAP + (t / columns) * (tileH + GAP);
-            int n = o.first() + t;
+            int n = o.first() + t * o.step();
             for (int y = 0; y < images.height(); y++) {
                 for (int x = 0; x < images.width(); x++) {
                     int rgb = bands.length == 1 ? grey(images.get(n, y, x, bands[0]), limits[0])
@@ -140,6 +152,9 @@ public final class PreviewGrid {
         if (o.count() < 1) {
             p.add("count", o.count(), "it must be >= 1");
         }
+        if (o.step() < 1) {
+            p.add("step", o.step(), "it must be >= 1 (1 = neighbouring images)");
+        }
         if (o.columns() < 0) {
             p.add("columns", o.columns(), "it must be >= 0 (0 = automatic)");
         }
@@ -163,7 +178,7 @@ public final class PreviewGrid {
         if (o.scale() < 1 || o.scale() > 16) {
             p.add("scale", o.scale(), "it must lie in [1, 16]");
         } else if (p.isEmpty()) {
-            long shown = Math.min(o.count(), images.count() - o.first());
+            long shown = o.shown(images.count());
             long pixels = shown * images.height() * images.width() * (long) o.scale() * o.scale();
             if (pixels > MAX_PIXELS) {
                 p.add("count", o.count(), "the grid would have " + pixels + " pixels at scale " + o.scale()
@@ -237,12 +252,12 @@ public final class PreviewGrid {
         return (int) Math.round(255 * Math.min(1, Math.max(0, fraction)));
     }
 
-    private static float[] bandValues(ImageStack images, int first, int shown, int band) {
+    private static float[] bandValues(ImageStack images, Options o, int shown, int band) {
         int perImage = images.height() * images.width();
         float[] values = new float[shown * perImage];
         int k = 0;
-        for (int n = first; n < first + shown; n++) {
-            int base = n * images.imageSize() + band;
+        for (int t = 0; t < shown; t++) {
+            int base = (o.first() + t * o.step()) * images.imageSize() + band;
             for (int p = 0; p < perImage; p++) {
                 values[k++] = images.pixels()[base + p * images.bands()];
             }

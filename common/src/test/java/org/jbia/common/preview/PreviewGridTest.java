@@ -60,6 +60,23 @@ class PreviewGridTest {
     }
 
     @Test
+    void aStepShowsEveryStepthImageUntilTheClassEnds() throws IOException {
+        // 7 flat images, image n at value n (grey 51·n with limits [0, 5]); step 3 from image 1 shows images 1 and 4 (7 would be past the end)
+        ImageStack flat = ImageStack.zeros(7, 2, 2, 1);
+        for (int n = 0; n < 7; n++) {
+            java.util.Arrays.fill(flat.pixels(), n * 4, (n + 1) * 4, n);
+        }
+        PreviewGrid.Options o = PreviewGrid.Options.defaults().withRange(1, 5).withStep(3).withLimits(0.0, 5.0)
+                .withLayout(0, 1);
+        BufferedImage img = ImageIO.read(new ByteArrayInputStream(PreviewGrid.png(flat, o)));
+        // two tiles of 2 px side by side with 2 px gaps
+        assertThat(img.getWidth()).isEqualTo(2 * 2 + 3 * 2);
+        assertThat(img.getHeight()).isEqualTo(2 + 2 * 2);
+        assertThat(img.getRGB(2, 2) & 0xFF).as("first tile: image 1").isEqualTo(51);
+        assertThat(img.getRGB(6, 2) & 0xFF).as("second tile: image 4").isEqualTo(204);
+    }
+
+    @Test
     void compositeMapsTheRedderBandToRed() {
         // band 2 (i) bright, band 0 (g) faint: the tile must be red-dominated
         ImageStack img = new ImageStack(1, 2, 2, 3, new float[] {0, 0, 10, 0, 0, 0, 0, 0, 0, 0, 0, 0});
@@ -84,6 +101,8 @@ class PreviewGridTest {
                 .hasMessageContaining("vmax = 1.0").hasMessageContaining("> vmin = 2.0");
         assertThatThrownBy(() -> PreviewGrid.png(one, PreviewGrid.Options.defaults().withRange(3, 1)))
                 .hasMessageContaining("first = 3").hasMessageContaining("[0, 2]");
+        assertThatThrownBy(() -> PreviewGrid.png(one, PreviewGrid.Options.defaults().withStep(0)))
+                .hasMessageContaining("step = 0").hasMessageContaining("must be >= 1");
         assertThatThrownBy(() -> PreviewGrid.png(one, PreviewGrid.Options.defaults().withLayout(0, 0)))
                 .hasMessageContaining("scale = 0").hasMessageContaining("[1, 16]");
     }

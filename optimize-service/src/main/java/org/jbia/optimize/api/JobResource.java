@@ -143,6 +143,7 @@ public class JobResource {
                           @QueryParam("band") @DefaultValue("0") String band,
                           @QueryParam("first") @DefaultValue("0") int first,
                           @QueryParam("count") @DefaultValue("16") int count,
+                          @QueryParam("step") @DefaultValue("1") int step,
                           @QueryParam("columns") @DefaultValue("0") int columns,
                           @QueryParam("vmin") Double vmin, @QueryParam("vmax") Double vmax,
                           @QueryParam("scale") @DefaultValue("2") int scale) {
@@ -158,7 +159,7 @@ public class JobResource {
             }
         }
         ImageStack images = Npy.read(orchestrator.read(dataRef(job(id), set)));
-        PreviewGrid.Options options = new PreviewGrid.Options(first, count, columns, bandIndex, vmin, vmax, scale);
+        PreviewGrid.Options options = new PreviewGrid.Options(first, count, step, columns, bandIndex, vmin, vmax, scale);
         List<String> problems = PreviewGrid.problems(images, options).messages();
         if (!problems.isEmpty()) {
             throw new SubmissionRejected(problems);
