@@ -36,23 +36,8 @@ import picocli.CommandLine.Spec;
                 + "--epochs, --patience and --metric are the study's (final-fit epochs, patience, score).")
 public class OptimizeCommand implements Callable<Integer> {
 
-    @Option(names = "--positive", required = true, description = "Positive class (.npy, N x H x W [x C]).")
-    Path positive;
-
-    @Option(names = "--negative", required = true, description = "Negative class (.npy).")
-    Path negative;
-
-    @Option(names = "--val-positive", description = "Validation positives (.npy).")
-    Path valPositive;
-
-    @Option(names = "--val-negative", description = "Validation negatives (.npy).")
-    Path valNegative;
-
-    @Option(names = "--test-positive", description = "Test positives, scored after each trial (.npy).")
-    Path testPositive;
-
-    @Option(names = "--test-negative", description = "Test negatives (.npy).")
-    Path testNegative;
+    @Mixin
+    DataOptions data;
 
     @Option(names = "--spec-file", description = "A study spec as JSON ({\"train\": {...}, \"optimize\": {...}}); "
             + "the options given here override its fields.")
@@ -220,13 +205,7 @@ public class OptimizeCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         StudySpec spec = toSpec();
-        Map<String, Path> arrays = new LinkedHashMap<>();
-        put(arrays, "positive", positive);
-        put(arrays, "negative", negative);
-        put(arrays, "val_positive", valPositive);
-        put(arrays, "val_negative", valNegative);
-        put(arrays, "test_positive", testPositive);
-        put(arrays, "test_negative", testNegative);
+        Map<String, Path> arrays = data.arrays();
         StudyClient client = new StudyClient(stack.url());
         JsonNode submitted;
         try {
@@ -479,16 +458,6 @@ public class OptimizeCommand implements Callable<Integer> {
             out.add(v);
         }
         return out;
-    }
-
-    private static void put(Map<String, Path> arrays, String field, Path file) {
-        if (file == null) {
-            return;
-        }
-        if (!Files.isRegularFile(file)) {
-            throw new IllegalArgumentException("--" + field.replace('_', '-') + " " + file + ": no such file");
-        }
-        arrays.put(field, file);
     }
 
     static void write(Path file, byte[] bytes) {

@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.jbia.cli.client.JbiaClient;
@@ -23,23 +22,8 @@ import picocli.CommandLine.Option;
                 + "metrics and where the model bundle is stored.")
 public class TrainCommand implements Callable<Integer> {
 
-    @Option(names = "--positive", required = true, description = "Positive class (.npy, N x H x W [x C]).")
-    Path positive;
-
-    @Option(names = "--negative", required = true, description = "Negative class (.npy).")
-    Path negative;
-
-    @Option(names = "--val-positive", description = "Validation positives (.npy).")
-    Path valPositive;
-
-    @Option(names = "--val-negative", description = "Validation negatives (.npy).")
-    Path valNegative;
-
-    @Option(names = "--test-positive", description = "Test positives, evaluated after training (.npy).")
-    Path testPositive;
-
-    @Option(names = "--test-negative", description = "Test negatives (.npy).")
-    Path testNegative;
+    @Mixin
+    DataOptions data;
 
     @Mixin
     SpecOptions options;
@@ -58,13 +42,7 @@ public class TrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Map<String, Path> arrays = new LinkedHashMap<>();
-        put(arrays, "positive", positive);
-        put(arrays, "negative", negative);
-        put(arrays, "val_positive", valPositive);
-        put(arrays, "val_negative", valNegative);
-        put(arrays, "test_positive", testPositive);
-        put(arrays, "test_negative", testNegative);
+        Map<String, Path> arrays = data.arrays();
         return run(stack.client(), options.toSpec(), arrays, json, saveModel, Duration.ofMinutes(timeoutMinutes));
     }
 
@@ -156,15 +134,5 @@ public class TrainCommand implements Callable<Integer> {
         if (savedModel != null) {
             System.out.println("saved:  " + savedModel.toAbsolutePath());
         }
-    }
-
-    private static void put(Map<String, Path> arrays, String field, Path file) {
-        if (file == null) {
-            return;
-        }
-        if (!Files.isRegularFile(file)) {
-            throw new IllegalArgumentException("--" + field.replace('_', '-') + " " + file + ": no such file");
-        }
-        arrays.put(field, file);
     }
 }
