@@ -14,6 +14,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Emitter;
@@ -162,12 +163,25 @@ public class TrainWorker {
         renewClaim(request);
         int epochs = request.spec().epochs();
         sendProgress(request, TrainProgress.Phase.STARTED, 0, epochs, Map.of());
+        // The outcome is the run's last word: a heartbeat must never be sent after it, so the beat stops
+        // (waiting out one in flight) before the outcome goes out.
+        AtomicBoolean ended = new AtomicBoolean();
         ScheduledFuture<?> beat = heartbeats.scheduleAtFixedRate(
                 () -> {
-                    sendProgress(request, TrainProgress.Phase.HEARTBEAT, 0, epochs, Map.of());
-                    renewClaim(request);
+                    synchronized (ended) {
+                        if (!ended.get()) {
+                            sendProgress(request, TrainProgress.Phase.HEARTBEAT, 0, epochs, Map.of());
+                            renewClaim(request);
+                        }
+                    }
                 },
                 heartbeatSeconds, heartbeatSeconds, TimeUnit.SECONDS);
+        Runnable endBeat = () -> {
+            synchronized (ended) {
+                ended.set(true);
+            }
+            beat.cancel(false);
+        };
         try {
             TrainingData data = read(request.data());
             LOG.infof("job %s: training %s on %d positive and %d negative images of %dx%dx%d (attempt %d)",
@@ -186,20 +200,23 @@ public class TrainWorker {
                     outcome.stopReason());
             store.put(bucket, key(request, "completed.json"), JsonCodec.encode(result).getBytes(StandardCharsets.UTF_8),
                     null, "json");
+            endBeat.run();
             EventSender.sendAndWait(completed, result);
             LOG.infof("job %s: trained, %d epochs (%s), model %s", request.jobId(), outcome.epochsRun(),
                     outcome.stopReason(), model);
         } catch (RunCancelled e) {
             LOG.infof("job %s: attempt %d %s; no model stored", request.jobId(), request.attempt(), e.getMessage());
+            endBeat.run();
             EventSender.sendAndWait(failed, new TrainFailed(Event.CURRENT_VERSION, request.jobId(), request.requestId(),
                     request.attempt(), worker(), e.getMessage()));
         } catch (RuntimeException | OutOfMemoryError e) {
             String reason = e.getMessage() != null ? e.getMessage() : e.toString();
             LOG.warnf(e, "job %s: training failed: %s", request.jobId(), reason);
+            endBeat.run();
             EventSender.sendAndWait(failed, new TrainFailed(Event.CURRENT_VERSION, request.jobId(), request.requestId(),
                     request.attempt(), worker(), reason));
         } finally {
-            beat.cancel(false);
+            endBeat.run();
         }
     }
 
@@ -212,10 +229,20 @@ public class TrainWorker {
         return ref == null ? null : Npy.read(store.get(ref));
     }
 
+    /**
+     * A progress report, waited for: progress and outcomes go out through different producers, so only
+     * a report the broker already holds is sure to come before the outcome sent after it. A report
+     * that cannot be sent is logged, not fatal: the next one supersedes it.
+     */
     private void sendProgress(TrainRequested request, TrainProgress.Phase phase, int epoch, int epochs,
                               Map<String, Double> metrics) {
-        EventSender.send(progress, new TrainProgress(Event.CURRENT_VERSION, request.jobId(), request.requestId(),
-                request.attempt(), worker(), phase, epoch, epochs, metrics, System.currentTimeMillis()));
+        try {
+            EventSender.sendAndWait(progress, new TrainProgress(Event.CURRENT_VERSION, request.jobId(),
+                    request.requestId(), request.attempt(), worker(), phase, epoch, epochs, metrics,
+                    System.currentTimeMillis()));
+        } catch (RuntimeException e) {
+            LOG.warnf("job %s: progress report (%s) not sent: %s", request.jobId(), phase, e.getMessage());
+        }
     }
 
     /** Who took an attempt and when they last said so. */
