@@ -23,17 +23,9 @@ SIZE=67
 BATCH=32
 PEER=${PEER:-$ROOT/../shared/peers/torch_ref.py}
 PY=/usr/bin/python3
-APP=$ROOT/train-service/target/quarkus-app
 
 cd "$ROOT"
-if [ ! -f "$APP/quarkus-run.jar" ] \
-   || [ -n "$(find train-service/src/main train-service/pom.xml -newer "$APP/quarkus-run.jar" -type f | head -1)" ]; then
-  mvn -B -o -q -pl train-service package -DskipTests
-fi
-# the application jar, then ND4J's oneDNN natives ahead of the plain ones (as the pom orders them), then the rest
-CP=$(ls "$APP"/app/*.jar | sort | tr '\n' ':')
-CP=$CP$(ls "$APP"/lib/main/*.jar | grep onednn | tr '\n' ':' || true)
-CP=$CP$(ls "$APP"/lib/main/*.jar | grep -v onednn | sort | tr '\n' ':')
+CP=$(bench/train/classpath.sh)
 JENV=${JENV:-}
 JAVA=(env $JENV java -Xmx4g -Djava.awt.headless=true -cp "$CP" org.jbia.train.bench.TrainBench)
 

@@ -11,11 +11,6 @@ FROM=${3:-5}
 shift $(( $# < 3 ? $# : 3 ))
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$ROOT"
-APP=train-service/target/quarkus-app
-if [ ! -f "$APP/quarkus-run.jar" ] \
-   || [ -n "$(find train-service/src/main -newer "$APP/quarkus-run.jar" -name '*.java' | head -1)" ]; then
-  mvn -B -o -q -pl train-service -am package -DskipTests
-fi
-CP="$(ls "$APP"/app/*.jar | tr '\n' ':')$APP/lib/main/*"
+CP=$(bench/train/classpath.sh)
 exec java -Xmx2g -Djava.awt.headless=true -cp "$CP" org.jbia.train.bench.MemoryBench \
   --arch alexnet --size 67 --images "$IMAGES" --epochs "$EPOCHS" --from "$FROM" --threads 2 "$@"

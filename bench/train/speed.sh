@@ -11,12 +11,7 @@ ARCHS=("$@")
 [ ${#ARCHS[@]} -eq 0 ] && ARCHS=(alexnet resnet18)
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$ROOT"
-APP=train-service/target/quarkus-app
-if [ ! -f "$APP/quarkus-run.jar" ] \
-   || [ -n "$(find train-service/src/main -newer "$APP/quarkus-run.jar" -name '*.java' | head -1)" ]; then
-  mvn -B -o -q -pl train-service -am package -DskipTests
-fi
-CP="$(ls "$APP"/app/*.jar | tr '\n' ':')$APP/lib/main/*"
+CP=$(bench/train/classpath.sh)
 for arch in "${ARCHS[@]}"; do
   for round in 1 2; do
     torch=$(/usr/bin/python3 "$ROOT/../shared/peers/torch_ref.py" speed "$arch" 67 "$N" "$EPOCHS" 2 | tail -1)
