@@ -37,7 +37,8 @@ public class SpecOptions {
     @Option(names = "--nesterov", description = "Nesterov momentum for sgd.")
     Boolean nesterov;
 
-    @Option(names = "--decay", description = "Learning-rate decay per epoch, applied (default 0).")
+    @Option(names = "--decay", description = "Learning-rate decay, applied per optimisation step t as lr / (1 + decay t), "
+            + "Keras' legacy decay (default 0).")
     Double decay;
 
     @Option(names = "--beta-1", description = "Adam-family beta_1 (default 0.9).")
