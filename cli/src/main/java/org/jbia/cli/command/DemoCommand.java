@@ -41,7 +41,7 @@ public class DemoCommand implements Callable<Integer> {
      * AlexNet's epochs and early-stopping patience (on the validation loss, best weights kept), longer than
      * pyBIA's defaults (25 and 5): with 20 lenses the validation loss jumps from epoch to epoch, and some
      * simulations are still learning at epoch 25 (seed 2024: AUROC 0.854 when patience 5 stopped it at
-     * epoch 16, 0.943 with 30 and 8). Within 15 minutes on two cores.
+     * epoch 16, 0.943 to 0.968 with 30 and 8). Within 15 minutes on two cores (seed 1909: 570 s).
      */
     static final int EPOCHS = 30;
     static final int PATIENCE = 8;
