@@ -6,7 +6,10 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.EnumSet;
 import org.jbia.cli.Bia;
+import org.jbia.cli.simulate.LensSimulator;
+import org.jbia.cli.simulate.NonLensKind;
 import org.jbia.common.array.ImageStack;
 import org.jbia.common.array.Npy;
 import org.jbia.common.schema.AugmentSpec;
@@ -83,6 +86,26 @@ class CommandLineTest {
         assertThat(javax.imageio.ImageIO.read(png.toFile())).isNotNull();
         assertThat(run("preview", "--file", file.toString(), "--band", "red", "-o", png.toString())).isEqualTo(1);
         assertThat(err.toString()).contains("--band red is not allowed");
+    }
+
+    @Test
+    void simulateKindsLimitTheNonLensesToThoseNamed() {
+        assertThat(run("simulate", "--lenses", "1", "--others", "3", "--size", "48", "--seed", "5",
+                "--kinds", "STAR,DISK", dir.toString())).isZero();
+
+        ImageStack others = Npy.read(dir.resolve("other.npy"));
+        assertThat(others.shape()).containsExactly(3, 48, 48, 3);
+        ImageStack expected = LensSimulator.simulate(0, 3, 5L, 48, 1,
+                EnumSet.of(NonLensKind.STAR, NonLensKind.DISK)).others();
+        assertThat(others).isEqualTo(expected);
+        assertThat(others).isNotEqualTo(LensSimulator.simulate(0, 3, 5L, 48, 1).others());
+    }
+
+    @Test
+    void simulateRefusesAnUnknownKindNamingItAndTheKnownOnes() {
+        assertThat(run("simulate", "--kinds", "SPIRAL", dir.toString())).isEqualTo(2);
+        assertThat(err.toString()).contains("--kinds").contains("SPIRAL").contains("LONE_ELLIPTICAL")
+                .contains("CROWDED_FIELD");
     }
 
     @Test

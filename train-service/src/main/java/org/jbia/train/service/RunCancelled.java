@@ -9,9 +9,14 @@ final class RunCancelled extends RuntimeException {
 
     /** @param epoch the last epoch trained, 0 when the run stopped before its first */
     RunCancelled(int epoch, int epochs, String reason) {
-        super((epoch == 0 ? "cancelled before training started" : "cancelled after epoch " + epoch + " of " + epochs)
-                + ": " + reason, null, false, false);
+        super(message(epoch, epochs, reason), null, false, false);
         this.epoch = epoch;
+    }
+
+    /** Where a cancelled run stopped and why; starts with "cancelled", which the job record recognises. */
+    static String message(int epoch, int epochs, String reason) {
+        return (epoch == 0 ? "cancelled before training started" : "cancelled after epoch " + epoch + " of " + epochs)
+                + ": " + reason;
     }
 
     int epoch() {

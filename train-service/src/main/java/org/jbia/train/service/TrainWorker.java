@@ -153,7 +153,7 @@ public class TrainWorker {
         }
         Optional<String> cancelled = cancels.reason(request.requestId(), request.attempt());
         if (cancelled.isPresent()) {
-            String reason = new RunCancelled(0, request.spec().epochs(), cancelled.get()).getMessage();
+            String reason = RunCancelled.message(0, request.spec().epochs(), cancelled.get());
             LOG.infof("job %s: attempt %d of %s skipped, %s", request.jobId(), request.attempt(), request.requestId(),
                     reason);
             EventSender.sendAndWait(failed, new TrainFailed(Event.CURRENT_VERSION, request.jobId(), request.requestId(),
