@@ -186,6 +186,69 @@ class LibtorchBackendTest {
         }
     }
 
+    /**
+     * One plain SGD step moves a convolution's kernel by −lr times its gradient, worked out here by hand,
+     * whether the convolution runs on plain tensors (3×3 output) or channels-last (6×6 output; see
+     * {@link TorchNetwork#PLAIN_MAX_SIDE}): the layout changes the kernels libtorch picks, not the result.
+     */
+    @ParameterizedTest
+    @ValueSource(ints = {3, 6})
+    void convolutionGradientIsTheSameInEitherLayout(int size) {
+        assertThat(size <= TorchNetwork.PLAIN_MAX_SIDE).isEqualTo(size == 3);
+        int channels = 2;
+        int filters = 3;
+        double lr = 0.1;
+        OptimizerSpec plainSgd = new OptimizerSpec("sgd", lr, 0, false, 0, 0.9, 0.999, false, 0.9, 1e-7);
+        NetworkSpec net = new NetworkSpec("t", Shape.image(size, size, channels), List.of(
+                new Layer.Conv(filters, 3, 1, "linear", "glorot_uniform", false, 0), new Layer.GlobalAveragePool(),
+                new Layer.Output("glorot_uniform")));
+        float[][][][] images = {random(channels, size, size, 7, true), random(channels, size, size, 8, true)};
+        float[] labels = {1, 0};
+        ImageStack x = ImageStack.zeros(2, size, size, channels);
+        for (int i = 0; i < 2; i++) {
+            for (int c = 0; c < channels; c++) {
+                for (int y = 0; y < size; y++) {
+                    for (int xx = 0; xx < size; xx++) {
+                        x.pixels()[((i * size + y) * size + xx) * channels + c] = images[i][c][y][xx];
+                    }
+                }
+            }
+        }
+        try (LibtorchModel model = (LibtorchModel) BACKEND.create(net, plainSgd, BCE, 1)) {
+            List<TorchNetwork.Parameter> params = model.network().parameters();
+            float[] w = params.get(0).array().toFloatArray(); // filters × channels × 3 × 3
+            float[] v = params.get(1).array().toFloatArray(); // the output's weight per filter
+            float[] p = model.fit(x, labels);
+            float[] after = params.get(0).array().toFloatArray();
+            for (int f = 0; f < filters; f++) {
+                for (int c = 0; c < channels; c++) {
+                    for (int ky = 0; ky < 3; ky++) {
+                        for (int kx = 0; kx < 3; kx++) {
+                            // dL/dw = Σᵢ (pᵢ − yᵢ)/N · v_f/(H·W) · Σ over output pixels of the input under this tap
+                            double g = 0;
+                            for (int i = 0; i < 2; i++) {
+                                double under = 0;
+                                for (int oy = 0; oy < size; oy++) {
+                                    for (int ox = 0; ox < size; ox++) {
+                                        int y = oy + ky - 1;
+                                        int xx = ox + kx - 1;
+                                        if (y >= 0 && y < size && xx >= 0 && xx < size) {
+                                            under += images[i][c][y][xx];
+                                        }
+                                    }
+                                }
+                                g += (p[i] - labels[i]) / 2.0 * v[f] / (size * size) * under;
+                            }
+                            int at = ((f * channels + c) * 3 + ky) * 3 + kx;
+                            assertThat((double) after[at]).as("kernel %d,%d,%d,%d", f, c, ky, kx)
+                                    .isCloseTo(w[at] - lr * g, within(1e-5));
+                        }
+                    }
+                }
+            }
+        }
+    }
+
     /** Keras' momentum (the share kept of the running statistic) and epsilon; running mean starts at 0. */
     @Test
     void batchNormKeepsKerasRunningStatistics() {
