@@ -2,6 +2,7 @@ package org.jbia.train.backend.libtorch;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.nn.Activation;
 import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.nn.core.Linear;
@@ -23,17 +24,20 @@ import org.jbia.train.model.Shape;
  * total padding is odd: explicit padding, the odd pixel after), min pooling (−maxpool(−x)), average
  * pooling that leaves padded cells out of the divisor, TensorFlow's local response normalisation.
  * The network ends in the logit of the one output unit; the sigmoid is applied by the caller.
+ * Activations are channels-last throughout; convolutions onto small maps are one matrix product
+ * ({@link #GEMM_MAX_SIDE}).
  */
 final class TorchNetwork {
 
     /**
-     * Convolutions whose output is at most this many pixels a side run on plain N×C×H×W tensors, the others
-     * channels-last. On tiny maps oneDNN's plain kernels are the faster ones (ResNet-18's 512→512 3×3
-     * convolution on 3×3 maps, batch 32, forward and backward: 29.8 ms plain, 36.1 ms channels-last, with a
-     * copy of every kernel gradient on top), on larger maps channels-last wins (5×5: 15.5 against 18.3 ms;
-     * 9×9: 10.1 against 13.5 ms); measured with libtorch 2.7.1 on 2 AVX-512 cores.
+     * Convolutions whose output is at most this many pixels a side run as one matrix product (im2col, then
+     * MKL's GEMM) instead of oneDNN's convolution: on such tiny maps its kernels reach about half of what
+     * the GEMM does. ResNet-18's 512→512 3×3 convolution on 3×3 maps, batch 32, forward and backward:
+     * oneDNN about 36 ms channels-last (30 ms plain), the product alone about 21 ms, with gathering the
+     * windows about 25 ms; on 5×5 maps oneDNN is already the faster (about 20 against 22 ms). Measured with
+     * libtorch 2.7.1 on 2 AVX-512 cores.
      */
-    static final int PLAIN_MAX_SIDE = 3;
+    static final int GEMM_MAX_SIDE = 3;
 
     /** What a parameter is, which decides its initial value. */
     enum Role { WEIGHT, BIAS, GAMMA, BETA, RUNNING_MEAN, RUNNING_VAR }
@@ -120,13 +124,8 @@ final class TorchNetwork {
 
     private NDArray parameter(String name, Role role, String init, double fanIn, double fanOut, double l2,
                               long... shape) {
-        return parameter(name, role, init, fanIn, fanOut, l2, false, shape);
-    }
-
-    private NDArray parameter(String name, Role role, String init, double fanIn, double fanOut, double l2,
-                              boolean channelsLast, long... shape) {
         NDArray a = source.next(name, new ai.djl.ndarray.types.Shape(shape), role, init, fanIn, fanOut);
-        if (channelsLast) {
+        if (shape.length == 4) {
             a = channelsLast(a);
         }
         a.setName(name);
@@ -141,8 +140,7 @@ final class TorchNetwork {
     /**
      * The same O×I×kH×kW kernel with its memory laid out O×kH×kW×I, torch's channels-last, the layout of
      * the activations (the images come in N×H×W×C): libtorch otherwise copies every kernel into that
-     * layout in every forward pass, and every kernel gradient back. Kernels of plain convolutions
-     * ({@link #PLAIN_MAX_SIDE}) stay O×I×kH×kW for the same reason. Permuted here on the host; the
+     * layout in every forward pass, and every kernel gradient back. Permuted here on the host; the
      * O×kH×kW×I tensor stays with the manager, the kernel is a view of it.
      */
     private NDArray channelsLast(NDArray kernel) {
@@ -171,16 +169,22 @@ final class TorchNetwork {
         if (layer instanceof Layer.Conv c) {
             String n = prefix("conv");
             int k = c.kernel();
-            Shape out = c.outputShape(in);
-            boolean plain = Math.max(out.height(), out.width()) <= PLAIN_MAX_SIDE;
             NDArray w = parameter(n + "weight", Role.WEIGHT, c.init(), (double) k * k * in.channels(),
-                    (double) k * k * c.filters(), c.l2(), !plain, c.filters(), in.channels(), k, k);
+                    (double) k * k * c.filters(), c.l2(), c.filters(), in.channels(), k, k);
             NDArray b = c.bias() ? parameter(n + "bias", Role.BIAS, null, 0, 0, 0, c.filters()) : null;
             SamePadding pad = new SamePadding(in, k, c.stride());
             ai.djl.ndarray.types.Shape stride = dims(c.stride(), c.stride());
             UnaryOperator<NDArray> act = activation(c.activation());
-            return (x, training) -> act.apply(Conv2d.conv2d(pad.explicit(plain ? plain(x) : x, 0), w, b, stride,
-                    pad.implicit(), dims(1, 1), 1).singletonOrThrow());
+            Shape out = c.outputShape(in);
+            if (Math.max(out.height(), out.width()) <= GEMM_MAX_SIDE) {
+                Windows windows = new Windows(in, out, k, c.stride(), pad);
+                // the kernels as rows O×(kH·kW·I), a view of their channels-last memory, taken in every pass
+                // so that the gradient reaches them
+                return (x, training) -> act.apply(windows.convolve(x, w.transpose(0, 2, 3, 1)
+                        .reshape(c.filters(), -1), b));
+            }
+            return (x, training) -> act.apply(Conv2d.conv2d(pad.explicit(x, 0), w, b, stride, pad.implicit(),
+                    dims(1, 1), 1).singletonOrThrow());
         }
         if (layer instanceof Layer.Pool p) {
             return pool(p, in);
@@ -249,9 +253,53 @@ final class TorchNetwork {
         throw new IllegalArgumentException("layer " + layer + " is not known");
     }
 
-    /** x laid out N×C×H×W: through one dimension and back, a copy if x is channels-last, else a view. */
-    private static NDArray plain(NDArray x) {
-        return x.reshape(-1).reshape(x.getShape());
+    /**
+     * The k×k windows of a convolution, one row of k·k·I values per output pixel, as one gather from the
+     * channels-last padded input (its backward pass is one scatter-add; slicing the k² taps one by one
+     * costs a zeroed copy of the input per tap in the backward pass).
+     */
+    private final class Windows {
+        private final SamePadding pad;
+        private final Shape out;
+        /** For each output pixel and tap, in that order, the position of its input pixel in the padded map. */
+        private final NDArray positions;
+        private final long paddedSize;
+
+        Windows(Shape in, Shape out, int k, int stride, SamePadding pad) {
+            this.pad = pad;
+            this.out = out;
+            int paddedWidth = in.width() + pad.left + pad.right;
+            paddedSize = (long) (in.height() + pad.top + pad.bottom) * paddedWidth;
+            long[] at = new long[out.height() * out.width() * k * k];
+            int i = 0;
+            for (int oy = 0; oy < out.height(); oy++) {
+                for (int ox = 0; ox < out.width(); ox++) {
+                    for (int dy = 0; dy < k; dy++) {
+                        for (int dx = 0; dx < k; dx++) {
+                            at[i++] = (long) (oy * stride + dy) * paddedWidth + ox * stride + dx;
+                        }
+                    }
+                }
+            }
+            positions = manager.create(at).reshape(1, at.length);
+        }
+
+        /** x N×I×H×W (channels-last) convolved with kernel rows O×(k·k·I): N×O×h×w, channels-last. */
+        NDArray convolve(NDArray x, NDArray rows, NDArray bias) {
+            long n = x.getShape().get(0);
+            long channels = x.getShape().get(1);
+            NDArray nhwc = x.transpose(0, 2, 3, 1);
+            NDArray padded = pad.none() ? nhwc : nhwc.pad(dims(0, 0, pad.left, pad.right, pad.top, pad.bottom), 0);
+            // one row per (image, output pixel, tap), each image's positions offset by its own padded map
+            NDArray images = x.getManager().arange(0, n * paddedSize, paddedSize, DataType.INT64).reshape(n, 1);
+            long taps = n * positions.size();
+            NDArray at = positions.add(images).reshape(taps, 1).broadcast(taps, channels);
+            NDArray windows = padded.reshape(n * paddedSize, channels).gather(at, 0)
+                    .reshape(n * out.height() * out.width(), -1);
+            NDArray y = bias == null ? windows.dot(rows.transpose())
+                    : Linear.linear(windows, rows, bias).singletonOrThrow();
+            return y.reshape(n, out.height(), out.width(), -1).transpose(0, 3, 1, 2);
+        }
     }
 
     private Op pool(Layer.Pool p, Shape in) {

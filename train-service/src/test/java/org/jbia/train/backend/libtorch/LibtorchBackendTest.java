@@ -147,7 +147,10 @@ class LibtorchBackendTest {
         }
     }
 
-    /** A 3x3 stride-2 convolution of a 6x6 image: TF pads one row and column after, none before. */
+    /**
+     * A 3x3 stride-2 convolution of a 6x6 image: TF pads one row and column after, none before. Outputs of
+     * 3x3 come from the matrix-product path ({@link TorchNetwork#GEMM_MAX_SIDE}), the 7x7 one from libtorch's.
+     */
     @ParameterizedTest
     @CsvSource({"6,3,2", "5,3,2", "7,5,1", "8,4,3"})
     void convolutionUsesSamePadding(int size, int kernel, int stride) {
@@ -188,13 +191,13 @@ class LibtorchBackendTest {
 
     /**
      * One plain SGD step moves a convolution's kernel by −lr times its gradient, worked out here by hand,
-     * whether the convolution runs on plain tensors (3×3 output) or channels-last (6×6 output; see
-     * {@link TorchNetwork#PLAIN_MAX_SIDE}): the layout changes the kernels libtorch picks, not the result.
+     * whether the convolution runs as one matrix product (3×3 output) or through libtorch's convolution
+     * (6×6 output; see {@link TorchNetwork#GEMM_MAX_SIDE}).
      */
     @ParameterizedTest
     @ValueSource(ints = {3, 6})
-    void convolutionGradientIsTheSameInEitherLayout(int size) {
-        assertThat(size <= TorchNetwork.PLAIN_MAX_SIDE).isEqualTo(size == 3);
+    void convolutionGradientIsTheSameEitherWay(int size) {
+        assertThat(size <= TorchNetwork.GEMM_MAX_SIDE).isEqualTo(size == 3);
         int channels = 2;
         int filters = 3;
         double lr = 0.1;
