@@ -2,6 +2,7 @@ package org.jbia.train.backend.libtorch;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.nn.Activation;
 import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
@@ -44,11 +45,22 @@ final class KerasOptimizer {
             }
             NDArray[] state = new NDArray[stateCount];
             for (int i = 0; i < stateCount; i++) {
-                state[i] = p.array().zerosLike();
+                state[i] = zerosInTheLayoutOf(p.array());
             }
             parameters.add(p);
             states.add(state);
         }
+    }
+
+    /**
+     * Zeros with the memory layout of {@code w} (a channels-last kernel stays channels-last): DJL's
+     * zerosLike lays its result out plainly, and every in-place update mixing the two layouts then takes
+     * libtorch's strided path, about three times slower on ResNet-18's largest kernels.
+     */
+    private static NDArray zerosInTheLayoutOf(NDArray w) {
+        NDArray zeros = w.duplicate(); // a clone keeps the strides
+        zeros.set(new NDIndex("..."), 0f);
+        return zeros;
     }
 
     /** One update from the gradients of the last backward pass, which it then clears; run without grad mode. */
