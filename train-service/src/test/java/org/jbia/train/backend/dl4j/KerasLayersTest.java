@@ -45,7 +45,9 @@ class KerasLayersTest {
                 new Layer.Conv(8, 4, 2, "relu", "glorot_uniform", true, 0),
                 new Layer.Pool(PoolType.MAX, 2, 2),
                 new Layer.LocalResponse(5, 2, 1e-4, 0.75),
-                new Layer.Conv(16, 3, 1, "linear", "glorot_uniform", false, 0),
+                // 4 px, stride 2: a 2x2 output, which takes jBIA's matrix-product backward pass with the input
+                // gradient ('same' pads 0 before and 1 after); the first convolution takes the weights-only one
+                new Layer.Conv(16, 3, 2, "linear", "glorot_uniform", false, 0),
                 new Layer.BatchNorm(0.9, 1e-3),
                 new Layer.Act("relu"),
                 new Layer.Flatten(),
