@@ -61,7 +61,11 @@ final class TorchNetwork {
     }
 
     private interface Op {
-        NDArray apply(NDArray x, boolean training);
+        /**
+         * @param fold whether a convolution followed by batch norm applies both at once, the normalisation
+         *             folded into its kernels and bias (inference only; {@link #foldedBatchNorm})
+         */
+        NDArray apply(NDArray x, boolean training, boolean fold);
     }
 
     private final NDManager manager;
@@ -90,14 +94,18 @@ final class TorchNetwork {
 
     /** The output logits, N×1, of images N×C×H×W. */
     NDArray forward(NDArray x, boolean training) {
-        return forward(x, training, ops.size());
+        return forward(x, training, ops.size(), !training);
     }
 
     /** The activations after the first {@code layers} layers of the spec (to look at one layer alone). */
     NDArray forward(NDArray x, boolean training, int layers) {
+        return forward(x, training, layers, false);
+    }
+
+    private NDArray forward(NDArray x, boolean training, int layers, boolean fold) {
         NDArray y = x;
         for (Op op : ops.subList(0, layers)) {
-            y = op.apply(y, training);
+            y = op.apply(y, training, fold);
         }
         return y;
     }
@@ -115,11 +123,71 @@ final class TorchNetwork {
     private List<Op> compile(List<Layer> layers, Shape in) {
         List<Op> out = new ArrayList<>();
         Shape s = in;
-        for (Layer layer : layers) {
+        for (int i = 0; i < layers.size(); i++) {
+            Layer layer = layers.get(i);
+            if (layer instanceof Layer.Conv c && "linear".equals(c.activation()) && i + 1 < layers.size()
+                    && layers.get(i + 1) instanceof Layer.BatchNorm bn) {
+                out.addAll(foldedBatchNorm(c, bn, s));
+                s = bn.outputShape(c.outputShape(s));
+                i++;
+                continue;
+            }
             out.add(compile(layer, s));
             s = layer.outputShape(s);
         }
         return out;
+    }
+
+    /**
+     * A linear convolution and the batch norm after it, as their two ops; in inference the first applies
+     * both, batch norm folded into the kernels and bias (w·s and β + (b − μ)·s with s = γ/√(σ² + ε), per
+     * output channel), and the second passes its input on: one pass over the activations instead of two.
+     * The folded tensors are made per forward pass from the current weights (one pass over the kernels).
+     */
+    private List<Op> foldedBatchNorm(Layer.Conv c, Layer.BatchNorm bn, Shape in) {
+        int first = parameters.size();
+        Op conv = compile(c, in);
+        Convolution convolution = convolution(c, in);
+        NDArray w = parameters.get(first).array();
+        NDArray b = c.bias() ? parameters.get(first + 1).array() : null;
+        int norm = parameters.size();
+        Op batchNorm = compile(bn, c.outputShape(in));
+        NDArray gamma = parameters.get(norm).array();
+        NDArray beta = parameters.get(norm + 1).array();
+        NDArray mean = parameters.get(norm + 2).array();
+        NDArray var = parameters.get(norm + 3).array();
+        float eps = (float) bn.epsilon();
+        Op folded = (x, training, fold) -> {
+            if (!fold) {
+                return conv.apply(x, training, false);
+            }
+            NDArray scale = gamma.div(var.add(eps).sqrt());
+            NDArray shift = (b == null ? mean.neg() : b.sub(mean)).mul(scale).add(beta);
+            return convolution.apply(x, w.mul(scale.reshape(-1, 1, 1, 1)), shift);
+        };
+        return List.of(folded, (x, training, fold) -> fold ? x : batchNorm.apply(x, training, false));
+    }
+
+    /** A convolution with given kernels and bias, before its activation. */
+    private interface Convolution {
+        NDArray apply(NDArray x, NDArray kernels, NDArray bias);
+    }
+
+    /** Layer c's convolution: one matrix product onto small maps ({@link #GEMM_MAX_SIDE}), else oneDNN's. */
+    private Convolution convolution(Layer.Conv c, Shape in) {
+        int k = c.kernel();
+        SamePadding pad = new SamePadding(in, k, c.stride());
+        Shape out = c.outputShape(in);
+        if (Math.max(out.height(), out.width()) <= GEMM_MAX_SIDE) {
+            Windows windows = new Windows(in, out, k, c.stride(), pad);
+            // the kernels as rows O×(kH·kW·I), a view of their channels-last memory, taken in every pass so
+            // that the gradient reaches them
+            return (x, kernels, bias) -> windows.convolve(x, kernels.transpose(0, 2, 3, 1)
+                    .reshape(c.filters(), -1), bias);
+        }
+        ai.djl.ndarray.types.Shape stride = dims(c.stride(), c.stride());
+        return (x, kernels, bias) -> Conv2d.conv2d(pad.explicit(x, 0), kernels, bias, stride, pad.implicit(),
+                dims(1, 1), 1).singletonOrThrow();
     }
 
     private NDArray parameter(String name, Role role, String init, double fanIn, double fanOut, double l2,
@@ -172,19 +240,9 @@ final class TorchNetwork {
             NDArray w = parameter(n + "weight", Role.WEIGHT, c.init(), (double) k * k * in.channels(),
                     (double) k * k * c.filters(), c.l2(), c.filters(), in.channels(), k, k);
             NDArray b = c.bias() ? parameter(n + "bias", Role.BIAS, null, 0, 0, 0, c.filters()) : null;
-            SamePadding pad = new SamePadding(in, k, c.stride());
-            ai.djl.ndarray.types.Shape stride = dims(c.stride(), c.stride());
             UnaryOperator<NDArray> act = activation(c.activation());
-            Shape out = c.outputShape(in);
-            if (Math.max(out.height(), out.width()) <= GEMM_MAX_SIDE) {
-                Windows windows = new Windows(in, out, k, c.stride(), pad);
-                // the kernels as rows O×(kH·kW·I), a view of their channels-last memory, taken in every pass
-                // so that the gradient reaches them
-                return (x, training) -> act.apply(windows.convolve(x, w.transpose(0, 2, 3, 1)
-                        .reshape(c.filters(), -1), b));
-            }
-            return (x, training) -> act.apply(Conv2d.conv2d(pad.explicit(x, 0), w, b, stride, pad.implicit(),
-                    dims(1, 1), 1).singletonOrThrow());
+            Convolution convolution = convolution(c, in);
+            return (x, training, fold) -> act.apply(convolution.apply(x, w, b));
         }
         if (layer instanceof Layer.Pool p) {
             return pool(p, in);
@@ -200,7 +258,7 @@ final class TorchNetwork {
             float eps = (float) bn.epsilon();
             // axis -1: DJL hands the call straight to torch's batch_norm, which normalises dim 1 (channels
             // after a convolution, features after a dense layer); momentum as Keras' (DJL converts it)
-            return (x, training) -> BatchNorm.batchNorm(x, mean, var, gamma, beta, -1, momentum, eps, training)
+            return (x, training, fold) -> BatchNorm.batchNorm(x, mean, var, gamma, beta, -1, momentum, eps, training)
                     .singletonOrThrow();
         }
         if (layer instanceof Layer.LocalResponse l) {
@@ -208,13 +266,13 @@ final class TorchNetwork {
         }
         if (layer instanceof Layer.Act a) {
             UnaryOperator<NDArray> act = activation(a.activation());
-            return (x, training) -> act.apply(x);
+            return (x, training, fold) -> act.apply(x);
         }
         if (layer instanceof Layer.Flatten) {
-            return (x, training) -> x.reshape(x.getShape().get(0), -1);
+            return (x, training, fold) -> x.reshape(x.getShape().get(0), -1);
         }
         if (layer instanceof Layer.GlobalAveragePool) {
-            return (x, training) -> Pool.globalAvgPool2d(x);
+            return (x, training, fold) -> Pool.globalAvgPool2d(x);
         }
         if (layer instanceof Layer.Dense d) {
             String n = prefix("dense");
@@ -222,24 +280,24 @@ final class TorchNetwork {
                     in.size());
             NDArray b = parameter(n + "bias", Role.BIAS, null, 0, 0, 0, d.units());
             UnaryOperator<NDArray> act = activation(d.activation());
-            return (x, training) -> act.apply(Linear.linear(x, w, b).singletonOrThrow());
+            return (x, training, fold) -> act.apply(Linear.linear(x, w, b).singletonOrThrow());
         }
         if (layer instanceof Layer.Dropout d) {
             float rate = (float) d.rate();
-            return (x, training) -> training && rate > 0 ? Dropout.dropout(x, rate, true).singletonOrThrow() : x;
+            return (x, training, fold) -> training && rate > 0 ? Dropout.dropout(x, rate, true).singletonOrThrow() : x;
         }
         if (layer instanceof Layer.Residual r) {
             List<Op> main = compile(r.main(), in);
             List<Op> shortcut = compile(r.shortcut(), in);
             UnaryOperator<NDArray> act = activation(r.activation());
-            return (x, training) -> {
+            return (x, training, fold) -> {
                 NDArray m = x;
                 for (Op op : main) {
-                    m = op.apply(m, training);
+                    m = op.apply(m, training, fold);
                 }
                 NDArray s = x;
                 for (Op op : shortcut) {
-                    s = op.apply(s, training);
+                    s = op.apply(s, training, fold);
                 }
                 return act.apply(m.add(s));
             };
@@ -248,7 +306,7 @@ final class TorchNetwork {
             String n = prefix("output");
             NDArray w = parameter(n + "weight", Role.WEIGHT, o.init(), in.size(), 1, 0, 1, in.size());
             NDArray b = parameter(n + "bias", Role.BIAS, null, 0, 0, 0, 1);
-            return (x, training) -> Linear.linear(x, w, b).singletonOrThrow();
+            return (x, training, fold) -> Linear.linear(x, w, b).singletonOrThrow();
         }
         throw new IllegalArgumentException("layer " + layer + " is not known");
     }
@@ -307,7 +365,7 @@ final class TorchNetwork {
         ai.djl.ndarray.types.Shape kernel = dims(p.size(), p.size());
         ai.djl.ndarray.types.Shape stride = dims(p.stride(), p.stride());
         if (p.pooling() == PoolType.AVERAGE) {
-            Op sum = (x, training) -> Pool.avgPool2d(pad.explicit(x, 0), kernel, stride, pad.implicit(), false, true);
+            Op sum = (x, training, fold) -> Pool.avgPool2d(pad.explicit(x, 0), kernel, stride, pad.implicit(), false, true);
             if (pad.none()) {
                 return sum;
             }
@@ -315,18 +373,18 @@ final class TorchNetwork {
             // 0.36): divide by the share of real cells in each window instead
             NDArray realShare;
             try (NDArray ones = manager.ones(new ai.djl.ndarray.types.Shape(1, 1, in.height(), in.width()))) {
-                realShare = sum.apply(ones, false);
+                realShare = sum.apply(ones, false, false);
             }
-            return (x, training) -> sum.apply(x, training).div(realShare);
+            return (x, training, fold) -> sum.apply(x, training, fold).div(realShare);
         }
         // padded cells must never win: −∞ where padding is explicit, torch's own padding acts the same, and
         // so does the extra window of ceil mode (the odd pixel after, without a padded copy of the input)
         Op max = pad.byCeilMode()
-                ? (x, training) -> Pool.maxPool2d(x, kernel, stride, pad.before(), true)
-                : (x, training) -> Pool.maxPool2d(pad.explicit(x, Double.NEGATIVE_INFINITY), kernel, stride,
+                ? (x, training, fold) -> Pool.maxPool2d(x, kernel, stride, pad.before(), true)
+                : (x, training, fold) -> Pool.maxPool2d(pad.explicit(x, Double.NEGATIVE_INFINITY), kernel, stride,
                         pad.implicit(), false);
         if (p.pooling() == PoolType.MIN) {
-            return (x, training) -> max.apply(x.neg(), training).neg();
+            return (x, training, fold) -> max.apply(x.neg(), training, fold).neg();
         }
         return max;
     }
@@ -341,7 +399,7 @@ final class TorchNetwork {
         ai.djl.ndarray.types.Shape kernel = dims(window, 1, 1);
         ai.djl.ndarray.types.Shape stride = dims(1, 1, 1);
         ai.djl.ndarray.types.Shape padding = dims(r, 0, 0);
-        return (x, training) -> {
+        return (x, training, fold) -> {
             // channel sums as a 3-D average over (channels, 1, 1) windows, zero-padded, times the window
             NDArray squares = x.square().expandDims(1);
             NDArray sums = Pool.avgPool3d(squares, kernel, stride, padding, false, true).squeeze(1).mul(window);

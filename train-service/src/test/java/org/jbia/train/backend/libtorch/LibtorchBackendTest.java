@@ -252,6 +252,52 @@ class LibtorchBackendTest {
         }
     }
 
+    /**
+     * Inference folds each batch norm into the linear convolution before it; layer by layer, without the
+     * folding, the network gives the same outputs. After training steps, so that the running statistics,
+     * γ and β are not their initial values; one convolution on oneDNN (6×6 output), one a matrix product (3×3).
+     */
+    @Test
+    void foldedBatchNormGivesTheUnfoldedOutputs() {
+        List<Layer> layers = List.of(
+                new Layer.Conv(4, 3, 1, "linear", "glorot_uniform", true, 0), new Layer.BatchNorm(0.5, 1e-3),
+                new Layer.Act("relu"),
+                new Layer.Conv(5, 3, 2, "linear", "glorot_uniform", false, 0), new Layer.BatchNorm(0.5, 1e-3),
+                new Layer.GlobalAveragePool(), new Layer.Output("glorot_uniform"));
+        NetworkSpec net = new NetworkSpec("t", Shape.image(6, 6, 2), layers);
+        ImageStack x = ImageStack.zeros(4, 6, 6, 2);
+        Random r = new Random(9);
+        for (int i = 0; i < x.pixels().length; i++) {
+            x.pixels()[i] = (float) (3 + 2 * r.nextGaussian());
+        }
+        try (LibtorchModel model = (LibtorchModel) BACKEND.create(net, SGD, BCE, 1);
+             NDManager m = NDManager.newBaseManager(BACKEND.device(), LibtorchBackend.ENGINE)) {
+            for (int i = 0; i < 3; i++) {
+                model.fit(x, new float[] {1, 0, 1, 0});
+            }
+            float[] nchw = new float[x.pixels().length];
+            for (int i = 0; i < 4; i++) {
+                for (int p = 0; p < 36; p++) {
+                    for (int c = 0; c < 2; c++) {
+                        nchw[(i * 2 + c) * 36 + p] = x.pixels()[(i * 36 + p) * 2 + c];
+                    }
+                }
+            }
+            NDArray images = m.create(nchw, TorchNetwork.dims(4, 2, 6, 6));
+            float[] folded = model.network().forward(images, false).toFloatArray();
+            float[] layerByLayer = model.network().forward(images, false, layers.size()).toFloatArray();
+            assertThat(folded).isNotEqualTo(layerByLayer); // a different computation ...
+            for (int i = 0; i < folded.length; i++) {
+                assertThat(folded[i]).as("image %d", i).isCloseTo(layerByLayer[i], within(1e-5f)); // ... same result
+            }
+            assertThat(model.predict(x)[0]).isCloseTo(sigmoid(layerByLayer[0]), within(1e-6f));
+        }
+    }
+
+    private static float sigmoid(float z) {
+        return (float) (1 / (1 + Math.exp(-z)));
+    }
+
     /** Keras' momentum (the share kept of the running statistic) and epsilon; running mean starts at 0. */
     @Test
     void batchNormKeepsKerasRunningStatistics() {
