@@ -69,27 +69,47 @@ final class KerasConvLayer extends ConvolutionLayer {
         long ow = delta.size(3);
         int sh = c.getStride()[0];
         int sw = c.getStride()[1];
+        long taps = channels * kh * kw;
+        int padTop = padBefore(input.size(2), oh, kh, sh);
+        int padLeft = padBefore(input.size(3), ow, kw, sw);
         // columns [N, C·kH·kW, oH·oW]; 'same' padding as TensorFlow, half before and the odd pixel after:
         // in 'same' mode im2col sizes its output as ceil(in / stride) but takes the leading pad as given
         INDArray columns = workspaceMgr.createUninitialized(ArrayType.BP_WORKING_MEM, DataType.FLOAT,
                 new long[] {n, channels, kh, kw, oh, ow}, 'c');
         Nd4j.exec(DynamicCustomOp.builder("im2col").addInputs(input).addOutputs(columns)
-                .addIntegerArguments(kh, kw, sh, sw, padBefore(input.size(2), oh, kh, sh),
-                        padBefore(input.size(3), ow, kw, sw), 1, 1, 1)
+                .addIntegerArguments(kh, kw, sh, sw, padTop, padLeft, 1, 1, 1)
                 .addFloatingPointArguments(0.0).build());
+
+        Gradient gradient = new DefaultGradient();
+        INDArray weightGrad = gradientViews.get(ConvolutionParamInitializer.WEIGHT_KEY);
+        INDArray inputGrad;
         if (((KerasConv) c).isInputGradient()) {
-            return allGradients(delta, columns, workspaceMgr);
+            // small maps: the (image, output pixel) pairs as one dimension of the products, [oc, N·oH·oW] and
+            // [C·kH·kW, N·oH·oW]; a product per image would run over as few as 9 pixels
+            long pixels = n * oh * ow;
+            INDArray d = delta.reshape('c', n, oc, oh * ow).permute(1, 0, 2).dup('c').reshape('c', oc, pixels);
+            INDArray cols = columns.reshape('c', n, taps, oh * ow).permute(1, 0, 2).dup('c')
+                    .reshape('c', taps, pixels);
+            matmul(d, cols, false, true, weightGrad.reshape('c', oc, taps));
+            INDArray kernels = getParamWithNoise(ConvolutionParamInitializer.WEIGHT_KEY, true, workspaceMgr)
+                    .reshape('c', oc, taps);
+            INDArray columnGrad = workspaceMgr.createUninitialized(ArrayType.BP_WORKING_MEM, DataType.FLOAT,
+                    new long[] {taps, pixels}, 'c');
+            matmul(kernels, d, true, false, columnGrad);
+            INDArray perImage = columnGrad.reshape('c', taps, n, oh * ow).permute(1, 0, 2).dup('c')
+                    .reshape('c', n, channels, kh, kw, oh, ow);
+            inputGrad = workspaceMgr.create(ArrayType.ACTIVATION_GRAD, DataType.FLOAT, input.shape(), 'c');
+            Convolution.col2im(perImage, inputGrad, sh, sw, padTop, padLeft, (int) input.size(2),
+                    (int) input.size(3), 1, 1);
+        } else {
+            INDArray perImage = workspaceMgr.createUninitialized(ArrayType.BP_WORKING_MEM, DataType.FLOAT,
+                    new long[] {n, oc, taps}, 'c');
+            matmul(delta.reshape('c', n, oc, oh * ow), columns.reshape('c', n, taps, oh * ow), false, true,
+                    perImage);
+            perImage.sum(weightGrad.reshape('c', oc, taps), 0);
+            // the network's input takes no gradient; zeros keep any graph's epsilon sums well defined
+            inputGrad = workspaceMgr.create(ArrayType.ACTIVATION_GRAD, input.dataType(), input.shape(), 'c');
         }
-        INDArray d = delta.reshape('c', n, oc, oh * ow);
-        INDArray perImage = workspaceMgr.createUninitialized(ArrayType.BP_WORKING_MEM, DataType.FLOAT,
-                new long[] {n, oc, channels * kh * kw}, 'c');
-        Nd4j.exec(DynamicCustomOp.builder("matmul")
-                .addInputs(d, columns.reshape('c', n, channels * kh * kw, oh * ow)).addOutputs(perImage)
-                .addIntegerArguments(0, 1, 0).build());
-
-        Gradient gradient = new DefaultGradient();
-        INDArray weightGrad = gradientViews.get(ConvolutionParamInitializer.WEIGHT_KEY);
-        perImage.sum(weightGrad.reshape('c', oc, channels * kh * kw), 0);
         if (hasBias()) {
             INDArray biasGrad = gradientViews.get(ConvolutionParamInitializer.BIAS_KEY);
             delta.sum(biasGrad.reshape(oc), 0, 2, 3);
@@ -97,52 +117,6 @@ final class KerasConvLayer extends ConvolutionLayer {
         }
         gradient.setGradientFor(ConvolutionParamInitializer.WEIGHT_KEY, weightGrad, 'c');
         weightNoiseParams.clear();
-        // the network's input takes no gradient; zeros keep any graph's epsilon sums well defined
-        INDArray none = workspaceMgr.create(ArrayType.ACTIVATION_GRAD, input.dataType(), input.shape(), 'c');
-        return new Pair<>(gradient, none);
-    }
-
-    /**
-     * Weight, bias and input gradients with the (image, output pixel) pairs as one dimension of the
-     * products: on small maps a product per image would run over as few as 9 pixels.
-     */
-    private Pair<Gradient, INDArray> allGradients(INDArray delta, INDArray columns, LayerWorkspaceMgr workspaceMgr) {
-        var c = layerConf();
-        long n = input.size(0);
-        long channels = input.size(1);
-        int kh = c.getKernelSize()[0];
-        int kw = c.getKernelSize()[1];
-        long oc = delta.size(1);
-        long oh = delta.size(2);
-        long ow = delta.size(3);
-        long pixels = n * oh * ow;
-        long taps = channels * kh * kw;
-        // [oc, N·oH·oW] and [C·kH·kW, N·oH·oW]
-        INDArray d = delta.reshape('c', n, oc, oh * ow).permute(1, 0, 2).dup('c').reshape('c', oc, pixels);
-        INDArray cols = columns.reshape('c', n, taps, oh * ow).permute(1, 0, 2).dup('c').reshape('c', taps, pixels);
-
-        Gradient gradient = new DefaultGradient();
-        INDArray weightGrad = gradientViews.get(ConvolutionParamInitializer.WEIGHT_KEY);
-        matmul(d, cols, false, true, weightGrad.reshape('c', oc, taps));
-        if (hasBias()) {
-            INDArray biasGrad = gradientViews.get(ConvolutionParamInitializer.BIAS_KEY);
-            delta.sum(biasGrad.reshape(oc), 0, 2, 3);
-            gradient.setGradientFor(ConvolutionParamInitializer.BIAS_KEY, biasGrad);
-        }
-        gradient.setGradientFor(ConvolutionParamInitializer.WEIGHT_KEY, weightGrad, 'c');
-        weightNoiseParams.clear();
-
-        INDArray kernels = getParamWithNoise(ConvolutionParamInitializer.WEIGHT_KEY, true, workspaceMgr)
-                .reshape('c', oc, taps);
-        INDArray columnGrad = workspaceMgr.createUninitialized(ArrayType.BP_WORKING_MEM, DataType.FLOAT,
-                new long[] {taps, pixels}, 'c');
-        matmul(kernels, d, true, false, columnGrad);
-        INDArray perImage = columnGrad.reshape('c', taps, n, oh * ow).permute(1, 0, 2).dup('c')
-                .reshape('c', n, channels, kh, kw, oh, ow);
-        INDArray inputGrad = workspaceMgr.create(ArrayType.ACTIVATION_GRAD, DataType.FLOAT, input.shape(), 'c');
-        Convolution.col2im(perImage, inputGrad, c.getStride()[0], c.getStride()[1],
-                padBefore(input.size(2), oh, kh, c.getStride()[0]), padBefore(input.size(3), ow, kw, c.getStride()[1]),
-                (int) input.size(2), (int) input.size(3), 1, 1);
         return new Pair<>(gradient, inputGrad);
     }
 
