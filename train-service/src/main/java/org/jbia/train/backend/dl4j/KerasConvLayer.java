@@ -40,9 +40,10 @@ final class KerasConvLayer extends ConvolutionLayer {
     /** Whether this configuration and input can take one of this class's backward passes. */
     private boolean ownBackward() {
         var c = layerConf();
-        if (!(c instanceof KerasConv k) || c.getWeightNoise() != null || c.getCnn2dDataFormat() != CNN2DFormat.NCHW
-                || c.getConvolutionMode() != ConvolutionMode.Same || c.getDilation()[0] != 1
-                || c.getDilation()[1] != 1 || input == null || input.dataType() != DataType.FLOAT || maskArray != null) {
+        if (!(c instanceof KerasConv k) || c.getWeightNoise() != null
+                || c.getCnn2dDataFormat() != CNN2DFormat.NCHW || c.getConvolutionMode() != ConvolutionMode.Same
+                || c.getDilation()[0] != 1 || c.getDilation()[1] != 1 || input == null
+                || input.dataType() != DataType.FLOAT || maskArray != null) {
             return false;
         }
         long outHeight = (input.size(2) + c.getStride()[0] - 1) / c.getStride()[0];
@@ -90,12 +91,12 @@ final class KerasConvLayer extends ConvolutionLayer {
             INDArray d = delta.reshape('c', n, oc, oh * ow).permute(1, 0, 2).dup('c').reshape('c', oc, pixels);
             INDArray cols = columns.reshape('c', n, taps, oh * ow).permute(1, 0, 2).dup('c')
                     .reshape('c', taps, pixels);
-            matmul(d, cols, false, true, weightGrad.reshape('c', oc, taps));
+            KerasDenseLayer.matmul(d, cols, weightGrad.reshape('c', oc, taps), false, true);
             INDArray kernels = getParamWithNoise(ConvolutionParamInitializer.WEIGHT_KEY, true, workspaceMgr)
                     .reshape('c', oc, taps);
             INDArray columnGrad = workspaceMgr.createUninitialized(ArrayType.BP_WORKING_MEM, DataType.FLOAT,
                     new long[] {taps, pixels}, 'c');
-            matmul(kernels, d, true, false, columnGrad);
+            KerasDenseLayer.matmul(kernels, d, columnGrad, true, false);
             INDArray perImage = columnGrad.reshape('c', taps, n, oh * ow).permute(1, 0, 2).dup('c')
                     .reshape('c', n, channels, kh, kw, oh, ow);
             inputGrad = workspaceMgr.create(ArrayType.ACTIVATION_GRAD, DataType.FLOAT, input.shape(), 'c');
@@ -104,8 +105,8 @@ final class KerasConvLayer extends ConvolutionLayer {
         } else {
             INDArray perImage = workspaceMgr.createUninitialized(ArrayType.BP_WORKING_MEM, DataType.FLOAT,
                     new long[] {n, oc, taps}, 'c');
-            matmul(delta.reshape('c', n, oc, oh * ow), columns.reshape('c', n, taps, oh * ow), false, true,
-                    perImage);
+            KerasDenseLayer.matmul(delta.reshape('c', n, oc, oh * ow), columns.reshape('c', n, taps, oh * ow),
+                    perImage, false, true);
             perImage.sum(weightGrad.reshape('c', oc, taps), 0);
             // the network's input takes no gradient; zeros keep any graph's epsilon sums well defined
             inputGrad = workspaceMgr.create(ArrayType.ACTIVATION_GRAD, input.dataType(), input.shape(), 'c');
@@ -118,12 +119,6 @@ final class KerasConvLayer extends ConvolutionLayer {
         gradient.setGradientFor(ConvolutionParamInitializer.WEIGHT_KEY, weightGrad, 'c');
         weightNoiseParams.clear();
         return new Pair<>(gradient, inputGrad);
-    }
-
-    /** out = op(a)·op(b) by libnd4j's matmul (oneDNN for C-ordered results). */
-    private static void matmul(INDArray a, INDArray b, boolean transposeA, boolean transposeB, INDArray out) {
-        Nd4j.exec(DynamicCustomOp.builder("matmul").addInputs(a, b).addOutputs(out)
-                .addIntegerArguments(transposeA ? 1 : 0, transposeB ? 1 : 0, 0).build());
     }
 
     private static int padBefore(long in, long out, int kernel, int stride) {

@@ -111,7 +111,7 @@ final class KerasDenseLayer extends DenseLayer {
     }
 
     /** out = op(a)·op(b) by libnd4j's matmul, which takes its oneDNN path for C-ordered results. */
-    private static void matmul(INDArray a, INDArray b, INDArray out, boolean transposeA, boolean transposeB) {
+    static void matmul(INDArray a, INDArray b, INDArray out, boolean transposeA, boolean transposeB) {
         Nd4j.exec(DynamicCustomOp.builder("matmul").addInputs(a, b).addOutputs(out)
                 .addIntegerArguments(transposeA ? 1 : 0, transposeB ? 1 : 0, 0).build());
     }

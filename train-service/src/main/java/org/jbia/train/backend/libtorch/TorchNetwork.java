@@ -145,27 +145,53 @@ final class TorchNetwork {
      * The folded tensors are made per forward pass from the current weights (one pass over the kernels).
      */
     private List<Op> foldedBatchNorm(Layer.Conv c, Layer.BatchNorm bn, Shape in) {
-        int first = parameters.size();
-        Op conv = compile(c, in);
+        Kernels kernels = kernels(c, in);
         Convolution convolution = convolution(c, in);
-        NDArray w = parameters.get(first).array();
-        NDArray b = c.bias() ? parameters.get(first + 1).array() : null;
-        int norm = parameters.size();
-        Op batchNorm = compile(bn, c.outputShape(in));
-        NDArray gamma = parameters.get(norm).array();
-        NDArray beta = parameters.get(norm + 1).array();
-        NDArray mean = parameters.get(norm + 2).array();
-        NDArray var = parameters.get(norm + 3).array();
-        float eps = (float) bn.epsilon();
+        Normalisation norm = normalisation(bn, c.outputShape(in));
+        NDArray w = kernels.weights();
+        NDArray b = kernels.bias();
         Op folded = (x, training, fold) -> {
             if (!fold) {
-                return conv.apply(x, training, false);
+                return convolution.apply(x, w, b);
             }
-            NDArray scale = gamma.div(var.add(eps).sqrt());
-            NDArray shift = (b == null ? mean.neg() : b.sub(mean)).mul(scale).add(beta);
+            NDArray scale = norm.gamma().div(norm.var().add(norm.epsilon()).sqrt());
+            NDArray shift = (b == null ? norm.mean().neg() : b.sub(norm.mean())).mul(scale).add(norm.beta());
             return convolution.apply(x, w.mul(scale.reshape(-1, 1, 1, 1)), shift);
         };
-        return List.of(folded, (x, training, fold) -> fold ? x : batchNorm.apply(x, training, false));
+        return List.of(folded, (x, training, fold) -> fold ? x : norm.apply(x, training));
+    }
+
+    /** A conv layer's kernels O×I×kH×kW and bias (null without one). */
+    private record Kernels(NDArray weights, NDArray bias) {
+    }
+
+    private Kernels kernels(Layer.Conv c, Shape in) {
+        String n = prefix("conv");
+        int k = c.kernel();
+        NDArray w = parameter(n + "weight", Role.WEIGHT, c.init(), (double) k * k * in.channels(),
+                (double) k * k * c.filters(), c.l2(), c.filters(), in.channels(), k, k);
+        NDArray b = c.bias() ? parameter(n + "bias", Role.BIAS, null, 0, 0, 0, c.filters()) : null;
+        return new Kernels(w, b);
+    }
+
+    /** A batch norm layer's tensors and constants. */
+    private record Normalisation(NDArray gamma, NDArray beta, NDArray mean, NDArray var, float momentum,
+                                 float epsilon) {
+        NDArray apply(NDArray x, boolean training) {
+            // axis -1: DJL hands the call straight to torch's batch_norm, which normalises dim 1 (channels
+            // after a convolution, features after a dense layer); momentum as Keras' (DJL converts it)
+            return BatchNorm.batchNorm(x, mean, var, gamma, beta, -1, momentum, epsilon, training).singletonOrThrow();
+        }
+    }
+
+    private Normalisation normalisation(Layer.BatchNorm bn, Shape in) {
+        String n = prefix("batch_norm");
+        long c = in.channels();
+        NDArray gamma = parameter(n + "gamma", Role.GAMMA, null, 0, 0, 0, c);
+        NDArray beta = parameter(n + "beta", Role.BETA, null, 0, 0, 0, c);
+        NDArray mean = parameter(n + "running_mean", Role.RUNNING_MEAN, null, 0, 0, 0, c);
+        NDArray var = parameter(n + "running_var", Role.RUNNING_VAR, null, 0, 0, 0, c);
+        return new Normalisation(gamma, beta, mean, var, (float) bn.momentum(), (float) bn.epsilon());
     }
 
     /** A convolution with given kernels and bias, before its activation. */
@@ -235,31 +261,17 @@ final class TorchNetwork {
 
     private Op compile(Layer layer, Shape in) {
         if (layer instanceof Layer.Conv c) {
-            String n = prefix("conv");
-            int k = c.kernel();
-            NDArray w = parameter(n + "weight", Role.WEIGHT, c.init(), (double) k * k * in.channels(),
-                    (double) k * k * c.filters(), c.l2(), c.filters(), in.channels(), k, k);
-            NDArray b = c.bias() ? parameter(n + "bias", Role.BIAS, null, 0, 0, 0, c.filters()) : null;
+            Kernels kernels = kernels(c, in);
             UnaryOperator<NDArray> act = activation(c.activation());
             Convolution convolution = convolution(c, in);
-            return (x, training, fold) -> act.apply(convolution.apply(x, w, b));
+            return (x, training, fold) -> act.apply(convolution.apply(x, kernels.weights(), kernels.bias()));
         }
         if (layer instanceof Layer.Pool p) {
             return pool(p, in);
         }
         if (layer instanceof Layer.BatchNorm bn) {
-            String n = prefix("batch_norm");
-            long c = in.channels();
-            NDArray gamma = parameter(n + "gamma", Role.GAMMA, null, 0, 0, 0, c);
-            NDArray beta = parameter(n + "beta", Role.BETA, null, 0, 0, 0, c);
-            NDArray mean = parameter(n + "running_mean", Role.RUNNING_MEAN, null, 0, 0, 0, c);
-            NDArray var = parameter(n + "running_var", Role.RUNNING_VAR, null, 0, 0, 0, c);
-            float momentum = (float) bn.momentum();
-            float eps = (float) bn.epsilon();
-            // axis -1: DJL hands the call straight to torch's batch_norm, which normalises dim 1 (channels
-            // after a convolution, features after a dense layer); momentum as Keras' (DJL converts it)
-            return (x, training, fold) -> BatchNorm.batchNorm(x, mean, var, gamma, beta, -1, momentum, eps, training)
-                    .singletonOrThrow();
+            Normalisation norm = normalisation(bn, in);
+            return (x, training, fold) -> norm.apply(x, training);
         }
         if (layer instanceof Layer.LocalResponse l) {
             return localResponse(l);
@@ -284,7 +296,8 @@ final class TorchNetwork {
         }
         if (layer instanceof Layer.Dropout d) {
             float rate = (float) d.rate();
-            return (x, training, fold) -> training && rate > 0 ? Dropout.dropout(x, rate, true).singletonOrThrow() : x;
+            return (x, training, fold) -> training && rate > 0 ? Dropout.dropout(x, rate, true).singletonOrThrow()
+                    : x;
         }
         if (layer instanceof Layer.Residual r) {
             List<Op> main = compile(r.main(), in);
@@ -365,7 +378,8 @@ final class TorchNetwork {
         ai.djl.ndarray.types.Shape kernel = dims(p.size(), p.size());
         ai.djl.ndarray.types.Shape stride = dims(p.stride(), p.stride());
         if (p.pooling() == PoolType.AVERAGE) {
-            Op sum = (x, training, fold) -> Pool.avgPool2d(pad.explicit(x, 0), kernel, stride, pad.implicit(), false, true);
+            Op sum = (x, training, fold) -> Pool.avgPool2d(pad.explicit(x, 0), kernel, stride, pad.implicit(), false,
+                    true);
             if (pad.none()) {
                 return sum;
             }
