@@ -22,6 +22,7 @@ import org.jbia.train.model.Layer;
 import org.jbia.train.model.NetworkSpec;
 import org.jbia.train.model.OptimizerSpec;
 import org.nd4j.linalg.activations.Activation;
+import org.nd4j.linalg.activations.IActivation;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.learning.config.AMSGrad;
 import org.nd4j.linalg.learning.config.AdaMax;
@@ -79,9 +80,11 @@ final class Dl4jGraphs {
         return u;
     }
 
-    static Activation activation(String name) {
-        return switch (name) {
-            case "relu" -> Activation.RELU;
+    static IActivation activation(String name) {
+        if (name.equals("relu")) {
+            return new KerasRelu();
+        }
+        return (switch (name) {
             case "sigmoid" -> Activation.SIGMOID;
             case "tanh" -> Activation.TANH;
             case "elu" -> Activation.ELU;
@@ -91,7 +94,7 @@ final class Dl4jGraphs {
             case "softsign" -> Activation.SOFTSIGN;
             case "swish" -> Activation.SWISH;
             default -> throw new IllegalArgumentException("activation '" + name + "' is not known");
-        };
+        }).getActivationFunction();
     }
 
     private static final class Naming {
