@@ -6,8 +6,9 @@ import org.jbia.train.backend.dl4j.HostFloats.Scratch;
 /**
  * Batch normalisation over the channels of N×C×P float arrays (P = H·W, or 1 after a dense layer),
  * image by image: batch statistics, y = γ·(x − μ)/√(σ² + ε) + β, and the gradient through the batch
- * statistics. One pass over the activations for the statistics, one for the output, two back, where
- * DL4J's layer with its oneDNN helper runs a dozen array operations and reorders.
+ * statistics, optionally with the ReLU that follows it fused in (its output and the masking of its
+ * gradient in the same passes). One pass over the activations for the statistics, one for the output,
+ * two back, where DL4J's layer with its oneDNN helper runs a dozen array operations and reorders.
  * <p>
  * Sums run in double over four independent accumulators (a single one is a chain of dependent additions,
  * three times slower); element-wise loops run in float, which the JIT vectorises.
@@ -54,28 +55,55 @@ final class BatchNormKernel {
         }
     }
 
-    /** y = scale_c·x + shift_c. */
-    static void affine(Images x, Images y, int channels, int plane, double[] scale, double[] shift) {
+    /** y = scale_c·x + shift_c, or max(0, scale_c·x + shift_c) with {@code relu}. */
+    static void affine(Images x, Images y, int channels, int plane, float[] scale, float[] shift, boolean relu) {
         Parallel.forEach(x.count, i -> {
             float[] v = Scratch.floats(0, x.size);
             x.read(i, v);
             for (int c = 0, off = 0; c < channels; c++, off += plane) {
-                float a = (float) scale[c];
-                float b = (float) shift[c];
-                for (int p = off, end = off + plane; p < end; p++) {
-                    v[p] = a * v[p] + b;
+                float a = scale[c];
+                float b = shift[c];
+                if (relu) {
+                    for (int p = off, end = off + plane; p < end; p++) {
+                        v[p] = Math.max(a * v[p] + b, 0f);
+                    }
+                } else {
+                    for (int p = off, end = off + plane; p < end; p++) {
+                        v[p] = a * v[p] + b;
+                    }
                 }
             }
             y.write(i, v);
         });
     }
 
+    /** 2^126: twice over, it takes the smallest positive float past 1. */
+    private static final float HUGE = 0x1p126f;
+
+    /**
+     * Zeroes dy where the fused ReLU's output max(0, scale_c·x + shift_c) is 0: the same float
+     * expression as {@link #affine}, so the same elements pass. The step y &gt; 0 is computed as
+     * min(max(y·2^126·2^126, 0), 1), exactly 0 or 1, which the JIT vectorises; a branch on the sign,
+     * taken half the time at random, cost twenty times as much.
+     */
+    private static void maskRelu(float[] x, float[] dy, int channels, int plane, float[] scale, float[] shift) {
+        for (int c = 0, off = 0; c < channels; c++, off += plane) {
+            float a = scale[c];
+            float b = shift[c];
+            for (int p = off, end = off + plane; p < end; p++) {
+                dy[p] *= Math.min(Math.max((a * x[p] + b) * HUGE * HUGE, 0f), 1f);
+            }
+        }
+    }
+
     /**
      * Gradient of training-mode batch normalisation: with x̂ = (x − μ)·r, r = 1/√(σ² + ε),
-     * dβ = Σ dy, dγ = Σ dy·x̂ and dx = γ·r·(dy − dβ/M − x̂·dγ/M), M = N·P.
+     * dβ = Σ dy, dγ = Σ dy·x̂ and dx = γ·r·(dy − dβ/M − x̂·dγ/M), M = N·P. With a fused ReLU
+     * ({@code reluScale} and {@code reluShift}, the forward pass's {@link #affine} coefficients, not null),
+     * dy is the gradient of the ReLU's output and is first zeroed where that output was 0.
      */
     static void backward(Images x, Images dy, Images dx, int channels, int plane, double[] mean, double[] invStd,
-                         double[] gamma, double[] dGamma, double[] dBeta) {
+                         double[] gamma, double[] dGamma, double[] dBeta, float[] reluScale, float[] reluShift) {
         double count = (double) x.count * plane;
         double[][] sumDy = new double[x.count][channels];
         double[][] sumDyCentred = new double[x.count][channels];
@@ -84,6 +112,9 @@ final class BatchNormKernel {
             float[] g = Scratch.floats(1, x.size);
             x.read(i, in);
             dy.read(i, g);
+            if (reluScale != null) {
+                maskRelu(in, g, channels, plane, reluScale, reluShift);
+            }
             for (int c = 0, off = 0; c < channels; c++, off += plane) {
                 sumDy[i][c] = sum(g, off, plane);
                 sumDyCentred[i][c] = dotAbout(g, in, off, plane, (float) mean[c]);
@@ -104,6 +135,9 @@ final class BatchNormKernel {
             float[] g = Scratch.floats(1, x.size);
             x.read(i, in);
             dy.read(i, g);
+            if (reluScale != null) {
+                maskRelu(in, g, channels, plane, reluScale, reluShift);
+            }
             for (int c = 0, off = 0; c < channels; c++, off += plane) {
                 // dx = k·dy + u·(x − μ) + w with k = γ·r, u = −k·r·dγ/M, w = −k·dβ/M
                 double k = gamma[c] * invStd[c];

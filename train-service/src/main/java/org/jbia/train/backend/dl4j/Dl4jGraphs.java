@@ -42,6 +42,12 @@ final class Dl4jGraphs {
 
     static ComputationGraphConfiguration configure(NetworkSpec net, OptimizerSpec optimizer, BinaryLoss loss,
                                                    long seed) {
+        return configure(net, optimizer, loss, seed, true);
+    }
+
+    /** With {@code fuse}, a batch norm followed by a ReLU becomes one layer (see {@link KerasBatchNorm}). */
+    static ComputationGraphConfiguration configure(NetworkSpec net, OptimizerSpec optimizer, BinaryLoss loss,
+                                                   long seed, boolean fuse) {
         ComputationGraphConfiguration.GraphBuilder g = new NeuralNetConfiguration.Builder()
                 .seed(seed)
                 .dataType(DataType.FLOAT)
@@ -55,7 +61,7 @@ final class Dl4jGraphs {
                 .addInputs("input")
                 .setInputTypes(InputType.convolutional(net.input().height(), net.input().width(),
                         net.input().channels()));
-        Naming names = new Naming();
+        Naming names = new Naming(fuse);
         String last = add(g, net.layers(), "input", names, loss);
         g.setOutputs(last);
         return g.build();
@@ -97,8 +103,14 @@ final class Dl4jGraphs {
         }).getActivationFunction();
     }
 
+    /** Vertex names in order, and whether to fuse a batch norm and the ReLU after it. */
     private static final class Naming {
+        private final boolean fuse;
         private int next;
+
+        Naming(boolean fuse) {
+            this.fuse = fuse;
+        }
 
         String name(String kind) {
             return String.format("%03d_%s", next++, kind);
@@ -109,8 +121,16 @@ final class Dl4jGraphs {
     private static String add(ComputationGraphConfiguration.GraphBuilder g, List<Layer> layers, String in,
                               Naming names, BinaryLoss loss) {
         String last = in;
-        for (Layer layer : layers) {
-            last = add(g, layer, last, names, loss);
+        for (int i = 0; i < layers.size(); i++) {
+            if (names.fuse && layers.get(i) instanceof Layer.BatchNorm bn && i + 1 < layers.size()
+                    && layers.get(i + 1) instanceof Layer.Act a && a.activation().equals("relu")) {
+                last = addLayer(g, names.name("batch_norm"), KerasBatchNorm.of(bn.momentum(), bn.epsilon(), true),
+                        last);
+                names.name("activation"); // the names after it are those of the unfused graph
+                i++;
+                continue;
+            }
+            last = add(g, layers.get(i), last, names, loss);
         }
         return last;
     }
@@ -154,7 +174,7 @@ final class Dl4jGraphs {
             return out;
         }
         if (layer instanceof Layer.BatchNorm bn) {
-            return addLayer(g, names.name("batch_norm"), KerasBatchNorm.of(bn.momentum(), bn.epsilon()), in);
+            return addLayer(g, names.name("batch_norm"), KerasBatchNorm.of(bn.momentum(), bn.epsilon(), false), in);
         }
         if (layer instanceof Layer.LocalResponse l) {
             return addLayer(g, names.name("lrn"), KerasLrn.of(l.depthRadius(), l.bias(), l.alpha(), l.beta()), in);

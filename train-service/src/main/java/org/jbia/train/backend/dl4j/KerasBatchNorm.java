@@ -7,7 +7,11 @@ import org.deeplearning4j.optimize.api.TrainingListener;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
-/** DL4J's batch normalisation configuration and parameters, computed by {@link KerasBatchNormLayer}. */
+/**
+ * DL4J's batch normalisation configuration and parameters, computed by {@link KerasBatchNormLayer}; its
+ * activation is identity, or {@link KerasRelu} for a ReLU fused into the layer (ResNet's conv → batch
+ * norm → ReLU: one pass over the activations instead of two forward, and no separate gradient pass).
+ */
 public class KerasBatchNorm extends BatchNormalization {
 
     /** For DL4J's JSON deserialisation. */
@@ -15,9 +19,12 @@ public class KerasBatchNorm extends BatchNormalization {
     }
 
     /** Running averages move by {@code 1 − decay} per batch; {@code epsilon} is added to the variance. */
-    static KerasBatchNorm of(double decay, double epsilon) {
-        return Dl4jLayers.copy(new BatchNormalization.Builder().decay(decay).eps(epsilon).build(),
-                new KerasBatchNorm());
+    static KerasBatchNorm of(double decay, double epsilon, boolean relu) {
+        BatchNormalization.Builder b = new BatchNormalization.Builder().decay(decay).eps(epsilon);
+        if (relu) {
+            b.activation(new KerasRelu());
+        }
+        return Dl4jLayers.copy(b.build(), new KerasBatchNorm());
     }
 
     @Override

@@ -18,8 +18,9 @@ import org.nd4j.linalg.factory.Nd4j;
  * Batch normalisation through {@link BatchNormKernel}, with DL4J's parameters and DL4J's semantics:
  * biased batch variance, running averages {@code r ← decay·r + (1 − decay)·batch} delivered as the
  * "gradient" DL4J's no-op updater subtracts (DL4J does not divide those by the batch size). DL4J's
- * layer costs three to ten times PyTorch's here (about a fifth of a ResNet-18 step). Other layouts and
- * locked γ/β fall back to DL4J's implementation.
+ * layer costs three to ten times PyTorch's here (about a fifth of a ResNet-18 step). A ReLU configured as
+ * this layer's activation is applied here too (DL4J's layer ignores its activation). Other layouts and
+ * locked γ/β fall back to DL4J's implementation, which has no fused ReLU.
  */
 final class KerasBatchNormLayer extends BatchNormalization {
     private static final String GAMMA = BatchNormalizationParamInitializer.GAMMA;
@@ -59,6 +60,7 @@ final class KerasBatchNormLayer extends BatchNormalization {
     @Override
     public INDArray preOutput(INDArray x, TrainingMode training, LayerWorkspaceMgr workspaceMgr) {
         if (!handles(x)) {
+            requireUnfused(x);
             return super.preOutput(x, training, workspaceMgr);
         }
         int[] d = dims(x);
@@ -76,24 +78,37 @@ final class KerasBatchNormLayer extends BatchNormalization {
             mean = doubles(getParam(MEAN));
             variance = runningVariance();
         }
+        float[][] affine = affine(mean, variance);
+        INDArray y = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, DataType.FLOAT, x.shape(), 'c');
+        BatchNormKernel.affine(in, Images.of(y), d[1], d[2], affine[0], affine[1], fusedRelu());
+        return y;
+    }
+
+    /** Whether the ReLU after this batch norm is computed here (see {@link KerasBatchNorm}). */
+    private boolean fusedRelu() {
+        return layerConf().getActivationFn() instanceof KerasRelu;
+    }
+
+    /** Per-channel scale γ/√(σ² + ε) and shift β − μ·scale: the output is scale·x + shift. */
+    private float[][] affine(double[] mean, double[] variance) {
         double[] gamma = doubles(getParam(GAMMA));
         double[] beta = doubles(getParam(BETA));
         double eps = layerConf().getEps();
-        double[] scale = new double[d[1]];
-        double[] shift = new double[d[1]];
-        for (int c = 0; c < d[1]; c++) {
-            scale[c] = gamma[c] / Math.sqrt(variance[c] + eps);
-            shift[c] = beta[c] - mean[c] * scale[c];
+        float[] scale = new float[gamma.length];
+        float[] shift = new float[gamma.length];
+        for (int c = 0; c < gamma.length; c++) {
+            double s = gamma[c] / Math.sqrt(variance[c] + eps);
+            scale[c] = (float) s;
+            shift[c] = (float) (beta[c] - mean[c] * s);
         }
-        INDArray y = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, DataType.FLOAT, x.shape(), 'c');
-        BatchNormKernel.affine(in, Images.of(y), d[1], d[2], scale, shift);
-        return y;
+        return new float[][] {scale, shift};
     }
 
     @Override
     public Pair<Gradient, INDArray> backpropGradient(INDArray epsilon, LayerWorkspaceMgr workspaceMgr) {
         assertInputSet(true);
         if (!handles(input) || epsilon.dataType() != DataType.FLOAT) {
+            requireUnfused(input);
             return super.backpropGradient(epsilon, workspaceMgr);
         }
         int[] d = dims(input);
@@ -112,8 +127,10 @@ final class KerasBatchNormLayer extends BatchNormalization {
         double[] dGamma = new double[channels];
         double[] dBeta = new double[channels];
         INDArray out = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, DataType.FLOAT, input.shape(), 'c');
+        // the fused ReLU's mask comes from the forward pass's coefficients, recomputed the same way
+        float[][] relu = fusedRelu() ? affine(batchMean, batchVariance) : new float[2][];
         BatchNormKernel.backward(x, Images.of(HostFloats.dense(epsilon)), Images.of(out), channels, d[2], batchMean,
-                invStd, doubles(getParam(GAMMA)), dGamma, dBeta);
+                invStd, doubles(getParam(GAMMA)), dGamma, dBeta, relu[0], relu[1]);
 
         Gradient gradient = new DefaultGradient();
         put(gradient, GAMMA, dGamma);
@@ -138,6 +155,14 @@ final class KerasBatchNormLayer extends BatchNormalization {
         batchVariance = null;
 
         return new Pair<>(gradient, out);
+    }
+
+    /** DL4J's own layer, the fallback, knows nothing of a fused ReLU. */
+    private void requireUnfused(INDArray x) {
+        if (fusedRelu()) {
+            throw new IllegalStateException("batch norm with a fused ReLU takes float N×C or N×C×H×W input with "
+                    + "trainable γ and β, got " + x.dataType() + " " + java.util.Arrays.toString(x.shape()));
+        }
     }
 
     @Override
