@@ -2,6 +2,7 @@ package org.jbia.train.backend.dl4j;
 
 import java.util.Arrays;
 import org.jbia.train.backend.dl4j.HostFloats.Images;
+import org.jbia.train.backend.dl4j.HostFloats.Scratch;
 
 /**
  * TensorFlow's local response normalisation across channels, y_c = x_c · s_c^−β with
@@ -24,8 +25,8 @@ final class LrnKernel {
 
     void forward(Images x, Images y, int channels, int plane) {
         Parallel.forEach(x.count, i -> {
-            float[] in = new float[x.size];
-            float[] out = new float[x.size];
+            float[] in = Scratch.floats(0, x.size);
+            float[] out = Scratch.floats(1, x.size);
             x.read(i, in);
             double[] window = new double[plane];
             for (int c = 0; c < channels; c++) {
@@ -45,12 +46,12 @@ final class LrnKernel {
      */
     void backward(Images x, Images g, Images dx, int channels, int plane) {
         Parallel.forEach(x.count, i -> {
-            float[] in = new float[x.size];
-            float[] grad = new float[x.size];
+            float[] in = Scratch.floats(0, x.size);
+            float[] grad = Scratch.floats(1, x.size);
             x.read(i, in);
             g.read(i, grad);
-            float[] scales = new float[x.size];
-            float[] terms = new float[x.size];
+            float[] scales = Scratch.floats(2, x.size);
+            float[] terms = Scratch.floats(3, x.size);
             double[] window = new double[plane];
             for (int c = 0; c < channels; c++) {
                 slide(in, window, c, channels, plane, true);

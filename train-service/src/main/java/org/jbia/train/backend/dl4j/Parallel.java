@@ -1,8 +1,9 @@
 package org.jbia.train.backend.dl4j;
 
 import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.ForkJoinTask;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntConsumer;
-import java.util.stream.IntStream;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
@@ -24,7 +25,25 @@ final class Parallel {
             }
             return;
         }
-        pool(threads).submit(() -> IntStream.range(0, count).parallel().forEach(body)).join();
+        // the calling thread takes part: one wake-up fewer per call, and no thread idles waiting
+        AtomicInteger next = new AtomicInteger();
+        Runnable share = () -> {
+            for (int i = next.getAndIncrement(); i < count; i = next.getAndIncrement()) {
+                body.accept(i);
+            }
+        };
+        ForkJoinPool helpers = pool(threads - 1);
+        ForkJoinTask<?>[] others = new ForkJoinTask<?>[threads - 1];
+        for (int t = 0; t < others.length; t++) {
+            others[t] = helpers.submit(share);
+        }
+        try {
+            share.run();
+        } finally {
+            for (ForkJoinTask<?> other : others) {
+                other.join();
+            }
+        }
     }
 
     private static synchronized ForkJoinPool pool(int threads) {
