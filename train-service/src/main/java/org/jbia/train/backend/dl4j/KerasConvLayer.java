@@ -9,12 +9,11 @@ import org.deeplearning4j.nn.layers.convolution.ConvolutionLayer;
 import org.deeplearning4j.nn.params.ConvolutionParamInitializer;
 import org.deeplearning4j.nn.workspace.ArrayType;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
+import org.jbia.train.backend.dl4j.HostFloats.Images;
 import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.api.ops.DynamicCustomOp;
 import org.nd4j.linalg.convolution.Convolution;
-import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * DL4J's convolution, with two backward passes of its own, both from im2col of the input and matrix
@@ -77,9 +76,8 @@ final class KerasConvLayer extends ConvolutionLayer {
         // in 'same' mode im2col sizes its output as ceil(in / stride) but takes the leading pad as given
         INDArray columns = workspaceMgr.createUninitialized(ArrayType.BP_WORKING_MEM, DataType.FLOAT,
                 new long[] {n, channels, kh, kw, oh, ow}, 'c');
-        Nd4j.exec(DynamicCustomOp.builder("im2col").addInputs(input).addOutputs(columns)
-                .addIntegerArguments(kh, kw, sh, sw, padTop, padLeft, 1, 1, 1)
-                .addFloatingPointArguments(0.0).build());
+        new Im2col((int) channels, (int) input.size(2), (int) input.size(3), kh, kw, sh, sw, padTop, padLeft,
+                (int) oh, (int) ow).columns(Images.of(HostFloats.dense(input)), Images.of(columns));
 
         Gradient gradient = new DefaultGradient();
         INDArray weightGrad = gradientViews.get(ConvolutionParamInitializer.WEIGHT_KEY);
