@@ -72,8 +72,8 @@ final class KerasConvLayer extends ConvolutionLayer {
         long taps = channels * kh * kw;
         int padTop = padBefore(input.size(2), oh, kh, sh);
         int padLeft = padBefore(input.size(3), ow, kw, sw);
-        // columns [N, C·kH·kW, oH·oW]; 'same' padding as TensorFlow, half before and the odd pixel after:
-        // in 'same' mode im2col sizes its output as ceil(in / stride) but takes the leading pad as given
+        // columns [N, C·kH·kW, oH·oW] over oH = ceil(H / stride) rows; 'same' padding as TensorFlow, half
+        // before and the odd pixel after: the leading pad is given, the trailing one is what the rows reach
         INDArray columns = workspaceMgr.createUninitialized(ArrayType.BP_WORKING_MEM, DataType.FLOAT,
                 new long[] {n, channels, kh, kw, oh, ow}, 'c');
         new Im2col((int) channels, (int) input.size(2), (int) input.size(3), kh, kw, sh, sw, padTop, padLeft,
