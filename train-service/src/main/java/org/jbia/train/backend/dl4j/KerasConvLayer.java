@@ -1,5 +1,8 @@
 package org.jbia.train.backend.dl4j;
 
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import org.deeplearning4j.nn.conf.CNN2DFormat;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
@@ -11,17 +14,24 @@ import org.deeplearning4j.nn.workspace.ArrayType;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.jbia.train.backend.dl4j.HostFloats.Images;
 import org.nd4j.common.primitives.Pair;
+import org.nd4j.linalg.activations.IActivation;
+import org.nd4j.linalg.activations.impl.ActivationIdentity;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.impl.scalar.Step;
 import org.nd4j.linalg.convolution.Convolution;
+import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * DL4J's convolution, with two backward passes of its own, both from im2col of the input and matrix
- * products on oneDNN instead of DL4J's oneDNN backward-data plus backward-weights:
+ * DL4J's convolution, run by oneDNN 2.5's direct kernels ({@link DnnlConvolution}) where they are
+ * available, forward and backward; the input gradient is computed only when its configuration says it is
+ * needed (not for a layer that reads the network's input: the returned input gradient is then zeros). Without
+ * oneDNN 2.5 (no natives for the platform, or only its reference implementation for the geometry), DL4J's
+ * forward pass, and two backward passes of its own, both from im2col of the input and matrix products,
+ * instead of DL4J's oneDNN 2.3 backward-data plus backward-weights:
  * <ul>
- *   <li>when its configuration says the input gradient is not needed, only the weight and bias gradients
- *   (one batched product with the output gradient); the returned input gradient is then zeros: only for a
- *   layer that reads the network's input;</li>
+ *   <li>when the input gradient is not needed, only the weight and bias gradients (one batched product with
+ *   the output gradient);</li>
  *   <li>onto output maps of at most {@link #GEMM_MAX_SIDE} pixels a side, all of them as two products over
  *   every (image, output pixel) at once, and col2im for the input gradient: there oneDNN 2.3 picks its
  *   Winograd kernels, at 57 ms for ResNet-18's 512→512 3×3 convolution on 3×3 maps (batch 32; its forward
@@ -31,34 +41,130 @@ import org.nd4j.linalg.convolution.Convolution;
 final class KerasConvLayer extends ConvolutionLayer {
     /** The largest output side that takes the matrix-product backward pass with the input gradient. */
     static final int GEMM_MAX_SIDE = 3;
+    /** The oneDNN convolutions kept, one per input shape (training batches, the last batch, inference chunks). */
+    private static final int PLANS = 4;
+
+    /** oneDNN 2.5 convolutions by input shape, most recently used last; a null value: not available. */
+    private final Map<List<Long>, DnnlConvolution> plans = new LinkedHashMap<>(8, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<List<Long>, DnnlConvolution> eldest) {
+            if (size() <= PLANS) {
+                return false;
+            }
+            if (eldest.getValue() != null) {
+                eldest.getValue().close();
+            }
+            return true;
+        }
+    };
+    /** The ReLU output of the last training forward pass, and the input it came from. */
+    private INDArray trainingActivation;
+    private INDArray trainingInput;
 
     KerasConvLayer(NeuralNetConfiguration conf, DataType dataType) {
         super(conf, dataType);
     }
 
-    /** Whether this configuration and input can take one of this class's backward passes. */
-    private boolean ownBackward() {
+    /** Whether this configuration and input are a plain float NCHW 'same' convolution, as jBIA's networks build. */
+    private boolean plainConvolution() {
         var c = layerConf();
-        if (!(c instanceof KerasConv k) || c.getWeightNoise() != null
-                || c.getCnn2dDataFormat() != CNN2DFormat.NCHW || c.getConvolutionMode() != ConvolutionMode.Same
-                || c.getDilation()[0] != 1 || c.getDilation()[1] != 1 || input == null
-                || input.dataType() != DataType.FLOAT || maskArray != null) {
+        return c instanceof KerasConv && c.getWeightNoise() == null && c.getIDropout() == null
+                && c.getCnn2dDataFormat() == CNN2DFormat.NCHW && c.getConvolutionMode() == ConvolutionMode.Same
+                && c.getDilation()[0] == 1 && c.getDilation()[1] == 1 && input != null && input.rank() == 4
+                && input.dataType() == DataType.FLOAT && maskArray == null;
+    }
+
+    private boolean inputGradient() {
+        return ((KerasConv) layerConf()).isInputGradient();
+    }
+
+    /** The oneDNN 2.5 convolution for the current input, or null. */
+    private DnnlConvolution dnnl() {
+        if (!plainConvolution() || !DnnlConvolution.enabled()) {
+            return null;
+        }
+        List<Long> shape = List.of(input.size(0), input.size(1), input.size(2), input.size(3));
+        if (plans.containsKey(shape)) {
+            return plans.get(shape);
+        }
+        var c = layerConf();
+        DnnlConvolution conv = DnnlConvolution.forGeometry(DnnlConvolution.Geometry.same(input.size(0),
+                input.size(1), input.size(2), input.size(3), c.getNOut(), c.getKernelSize()[0], c.getKernelSize()[1],
+                c.getStride()[0], c.getStride()[1], hasBias()));
+        plans.put(shape, conv);
+        return conv;
+    }
+
+    @Override
+    protected Pair<INDArray, INDArray> preOutput(boolean training, boolean forBackprop,
+                                                 LayerWorkspaceMgr workspaceMgr) {
+        DnnlConvolution conv = dnnl();
+        if (conv == null) {
+            return super.preOutput(training, forBackprop, workspaceMgr);
+        }
+        if (preOutput != null && forBackprop) {
+            return new Pair<>(preOutput, null);
+        }
+        INDArray weights = getParamWithNoise(ConvolutionParamInitializer.WEIGHT_KEY, training, workspaceMgr);
+        INDArray bias = hasBias() ? getParamWithNoise(ConvolutionParamInitializer.BIAS_KEY, training, workspaceMgr)
+                : null;
+        INDArray z = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, DataType.FLOAT,
+                conv.geometry().outputDims(), 'c');
+        conv.forward(HostFloats.dense(input), HostFloats.dense(weights), bias == null ? null : HostFloats.dense(bias),
+                z);
+        return new Pair<>(z, null);
+    }
+
+    @Override
+    public INDArray activate(boolean training, LayerWorkspaceMgr workspaceMgr) {
+        INDArray a = super.activate(training, workspaceMgr);
+        boolean keep = training && layerConf().getActivationFn() instanceof KerasRelu && dnnl() != null;
+        // ReLU's gradient reads only the sign of its input, which its output keeps: no second forward pass
+        trainingActivation = keep ? a : null;
+        trainingInput = keep ? input : null;
+        return a;
+    }
+
+    /** The gradient with respect to the convolution's output (before its activation). */
+    private INDArray outputGradient(INDArray epsilon, LayerWorkspaceMgr workspaceMgr) {
+        IActivation afn = layerConf().getActivationFn();
+        if (afn instanceof ActivationIdentity) {
+            return epsilon;
+        }
+        if (afn instanceof KerasRelu && trainingActivation != null && trainingInput == input
+                && java.util.Arrays.equals(trainingActivation.shape(), epsilon.shape())) {
+            INDArray delta = workspaceMgr.createUninitialized(ArrayType.BP_WORKING_MEM, DataType.FLOAT,
+                    epsilon.shape(), 'c');
+            Nd4j.exec(new Step(trainingActivation, delta, 0.0));
+            return delta.muli(epsilon);
+        }
+        INDArray z = preOutput(true, true, workspaceMgr).getFirst();
+        return afn.backprop(z, epsilon).getFirst();
+    }
+
+    /** Whether this configuration and input can take one of the matrix-product backward passes. */
+    private boolean ownBackward() {
+        if (!plainConvolution()) {
             return false;
         }
+        var c = layerConf();
         long outHeight = (input.size(2) + c.getStride()[0] - 1) / c.getStride()[0];
         long outWidth = (input.size(3) + c.getStride()[1] - 1) / c.getStride()[1];
-        return !k.isInputGradient() || Math.max(outHeight, outWidth) <= GEMM_MAX_SIDE;
+        return !inputGradient() || Math.max(outHeight, outWidth) <= GEMM_MAX_SIDE;
     }
 
     @Override
     public Pair<Gradient, INDArray> backpropGradient(INDArray epsilon, LayerWorkspaceMgr workspaceMgr) {
+        assertInputSet(true);
+        DnnlConvolution conv = dnnl();
+        if (conv != null && conv.backwardAvailable(inputGradient())) {
+            return dnnlBackward(conv, epsilon, workspaceMgr);
+        }
         if (!ownBackward()) {
             return super.backpropGradient(epsilon, workspaceMgr);
         }
-        assertInputSet(true);
         var c = layerConf();
-        INDArray z = preOutput(true, true, workspaceMgr).getFirst();
-        INDArray delta = c.getActivationFn().backprop(z, epsilon).getFirst();
+        INDArray delta = outputGradient(epsilon, workspaceMgr);
         preOutput = null;
         long n = input.size(0);
         long channels = input.size(1);
@@ -117,6 +223,42 @@ final class KerasConvLayer extends ConvolutionLayer {
         gradient.setGradientFor(ConvolutionParamInitializer.WEIGHT_KEY, weightGrad, 'c');
         weightNoiseParams.clear();
         return new Pair<>(gradient, inputGrad);
+    }
+
+    private Pair<Gradient, INDArray> dnnlBackward(DnnlConvolution conv, INDArray epsilon,
+                                                  LayerWorkspaceMgr workspaceMgr) {
+        INDArray delta = HostFloats.dense(outputGradient(epsilon, workspaceMgr));
+        preOutput = null;
+        INDArray weights = getParamWithNoise(ConvolutionParamInitializer.WEIGHT_KEY, true, workspaceMgr);
+        INDArray weightGrad = gradientViews.get(ConvolutionParamInitializer.WEIGHT_KEY);
+        INDArray biasGrad = hasBias() ? gradientViews.get(ConvolutionParamInitializer.BIAS_KEY) : null;
+        boolean needed = inputGradient();
+        // the network's input takes no gradient; zeros keep any graph's epsilon sums well defined
+        INDArray inputGrad = needed
+                ? workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, DataType.FLOAT, input.shape(), 'c')
+                : workspaceMgr.create(ArrayType.ACTIVATION_GRAD, DataType.FLOAT, input.shape(), 'c');
+        conv.backward(HostFloats.dense(input), HostFloats.dense(weights), delta, needed ? inputGrad : null,
+                requireView(weightGrad), biasGrad == null ? null : requireView(biasGrad));
+        Gradient gradient = new DefaultGradient();
+        if (biasGrad != null) {
+            gradient.setGradientFor(ConvolutionParamInitializer.BIAS_KEY, biasGrad);
+        }
+        gradient.setGradientFor(ConvolutionParamInitializer.WEIGHT_KEY, weightGrad, 'c');
+        weightNoiseParams.clear();
+        trainingActivation = null;
+        trainingInput = null;
+        return new Pair<>(gradient, inputGrad);
+    }
+
+    /** A gradient view oneDNN writes into directly: DL4J lays them out densely in its flat gradient. */
+    private static INDArray requireView(INDArray view) {
+        boolean dense = view.isVector() ? view.dataType() == DataType.FLOAT && view.elementWiseStride() == 1
+                : HostFloats.isDenseC(view);
+        if (!dense) {
+            throw new IllegalStateException("convolution gradient view is not dense C order: "
+                    + view.shapeInfoToString());
+        }
+        return view;
     }
 
     private static int padBefore(long in, long out, int kernel, int stride) {
