@@ -31,6 +31,7 @@ public final class Dl4jBackend implements TrainingBackend {
                 : ", device CPU (" + Runtime.getRuntime().availableProcessors() + " cores)")
                 + ", BLAS " + env.getProperty("blas.vendor") + ", threads " + Nd4j.getEnvironment().maxThreads()
                 + ", oneDNN helpers " + (oneDnn ? "on" : "off")
+                + ", convolutions on " + (DnnlConvolution.enabled() ? "oneDNN 2.5" : "libnd4j")
                 + ", OpenMP waiting " + (passiveOpenMp ? "passive" : "active");
         LOG.log(System.Logger.Level.INFO, description);
     }

@@ -27,6 +27,7 @@ import org.bytedeco.dnnl.reorder;
 import org.bytedeco.dnnl.stream;
 import org.bytedeco.javacpp.Pointer;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * One convolution geometry run by oneDNN 2.5 through JavaCPP's dnnl preset: the direct algorithm on
@@ -385,26 +386,34 @@ final class DnnlConvolution implements AutoCloseable {
         return !"false".equalsIgnoreCase(System.getProperty(ENABLED_PROPERTY)) && available();
     }
 
-    /** Whether oneDNN 2.5's natives load here (Linux x86-64 builds of jBIA ship them). */
+    /** Whether ND4J runs on the CPU and oneDNN 2.5's natives load here (jBIA's CPU builds ship them for Linux x86-64). */
     static boolean available() {
         Boolean a = available;
         if (a == null) {
             synchronized (DnnlConvolution.class) {
                 a = available;
                 if (a == null) {
-                    try {
-                        cpu = new engine(engine.kind.cpu, 0);
-                        a = true;
-                    } catch (LinkageError | RuntimeException e) {
-                        LOG.log(Level.INFO, "oneDNN 2.5 natives not loadable here, convolutions stay on libnd4j: {0}",
-                                e.toString());
-                        a = false;
-                    }
+                    a = load();
                     available = a;
                 }
             }
         }
         return a;
+    }
+
+    private static boolean load() {
+        String backend = Nd4j.getExecutioner().getEnvironmentInformation().getProperty("backend");
+        if (!"CPU".equalsIgnoreCase(backend)) {
+            return false;
+        }
+        try {
+            cpu = new engine(engine.kind.cpu, 0);
+            return true;
+        } catch (LinkageError | RuntimeException e) {
+            LOG.log(Level.INFO, "oneDNN 2.5 natives not loadable here, convolutions stay on libnd4j: {0}",
+                    e.toString());
+            return false;
+        }
     }
 
     /** The layout a primitive is asked to use: 16-channel blocks when the channels fill them, else plain. */

@@ -22,6 +22,8 @@ import org.jbia.train.model.OptimizerSpec;
 import org.jbia.train.model.PoolType;
 import org.jbia.train.model.Shape;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -154,8 +156,23 @@ class KerasLayersTest {
         assertSameActivations("inference", g[0].feedForward(x, false), g[1].feedForward(x, false));
     }
 
-    @Test
-    void trainingActivationsAndEveryGradientMatchDl4jLayers() {
+    /** With oneDNN 2.5's convolutions, and without them (libnd4j's forward, jBIA's matrix-product backward). */
+    @ParameterizedTest(name = "oneDNN 2.5 convolutions {0}")
+    @ValueSource(booleans = {true, false})
+    void trainingActivationsAndEveryGradientMatchDl4jLayers(boolean onednn25) {
+        String before = System.setProperty(DnnlConvolution.ENABLED_PROPERTY, Boolean.toString(onednn25));
+        try {
+            trainingActivationsAndEveryGradientMatchDl4jLayers();
+        } finally {
+            if (before == null) {
+                System.clearProperty(DnnlConvolution.ENABLED_PROPERTY);
+            } else {
+                System.setProperty(DnnlConvolution.ENABLED_PROPERTY, before);
+            }
+        }
+    }
+
+    private void trainingActivationsAndEveryGradientMatchDl4jLayers() {
         ComputationGraph[] g = pair();
         INDArray[] b = batch(8);
         assertSameActivations("training", g[0].feedForward(b[0], true), g[1].feedForward(b[0], true));
