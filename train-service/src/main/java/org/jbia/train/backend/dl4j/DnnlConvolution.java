@@ -197,7 +197,8 @@ final class DnnlConvolution implements AutoCloseable {
         IntMemoryMap args = new IntMemoryMap();
         try {
             args.put(DNNL_ARG_SRC, b.weightsSource.in(address(x), arena));
-            args.put(DNNL_ARG_DIFF_DST, b.weightsOutputGrad.in(address(dz), arena));
+            memory outputGrad = b.weightsOutputGrad.in(address(dz), arena);
+            args.put(DNNL_ARG_DIFF_DST, outputGrad);
             args.put(DNNL_ARG_DIFF_WEIGHTS, b.kernelGrad.bindOut(address(dw), arena));
             if (bias != null) {
                 b.biasGrad.set_data_handle(address(db));
@@ -208,7 +209,9 @@ final class DnnlConvolution implements AutoCloseable {
             if (dx != null) {
                 args.close();
                 args = new IntMemoryMap();
-                args.put(DNNL_ARG_DIFF_DST, b.dataOutputGrad.in(address(dz), arena));
+                // the weights pass's copy of the output gradient serves again when the layouts agree
+                args.put(DNNL_ARG_DIFF_DST, b.dataOutputGrad == b.weightsOutputGrad ? outputGrad
+                        : b.dataOutputGrad.in(address(dz), arena));
                 args.put(DNNL_ARG_WEIGHTS, b.dataKernels.in(address(w), arena));
                 args.put(DNNL_ARG_DIFF_SRC, b.inputGrad.bindOut(address(dx), arena));
                 b.data.execute(arena.stream, args);
