@@ -140,24 +140,6 @@ final class DnnlConvolution implements AutoCloseable {
         return geometry;
     }
 
-    /** oneDNN's implementations and which operands are copied to another layout, for logs and tests. */
-    String describe() {
-        Backward b = backward();
-        return "forward " + forwardDesc.impl_info_str().getString() + reorders(source, kernels, output)
-                + (b == null ? ", no backward" : ", weights " + b.weightsDesc.impl_info_str().getString()
-                + reorders(b.weightsSource, b.weightsOutputGrad, b.kernelGrad)
-                + (b.data == null ? ", no input gradient" : ", data " + b.dataDesc.impl_info_str().getString()
-                + reorders(b.dataOutputGrad, b.dataKernels, b.inputGrad)));
-    }
-
-    private static String reorders(Operand... operands) {
-        StringBuilder s = new StringBuilder(" (reordered:");
-        for (Operand o : operands) {
-            s.append(o.inner == null ? " -" : " " + o.role);
-        }
-        return s.append(')').toString();
-    }
-
     /** z = conv(x, w) + b; {@code bias} is ignored without a bias in the geometry. */
     void forward(INDArray x, INDArray w, INDArray b, INDArray z) {
         Arena arena = Arena.current();
@@ -241,8 +223,6 @@ final class DnnlConvolution implements AutoCloseable {
 
     /** The backward primitives; {@code weights} null when unavailable, {@code data} null when unavailable. */
     private static final class Backward {
-        primitive_desc_base weightsDesc;
-        primitive_desc_base dataDesc;
         primitive weights;
         primitive data;
         Operand weightsSource;
@@ -267,11 +247,11 @@ final class DnnlConvolution implements AutoCloseable {
             if (wpd == null) {
                 return b;
             }
-            b.weightsDesc = c.own(wpd);
+            c.own(wpd);
             b.weights = c.own(new convolution_backward_weights(wpd));
-            b.weightsSource = c.new Operand(c.source.user, wpd.src_desc(), Arena.SOURCE);
-            b.weightsOutputGrad = c.new Operand(c.output.user, wpd.diff_dst_desc(), Arena.OUTPUT);
-            b.kernelGrad = c.new Operand(c.kernels.user, wpd.diff_weights_desc(), Arena.KERNELS);
+            b.weightsSource = c.new Operand(c.source.userDesc, wpd.src_desc(), Arena.SOURCE);
+            b.weightsOutputGrad = c.new Operand(c.output.userDesc, wpd.diff_dst_desc(), Arena.OUTPUT);
+            b.kernelGrad = c.new Operand(c.kernels.userDesc, wpd.diff_weights_desc(), Arena.KERNELS);
             b.biasGrad = g.bias() ? c.own(new memory(biasDesc, cpu, null)) : null;
 
             var dd = new convolution_backward_data.desc(algorithm.convolution_direct, src, anyKernels, out, g.strides(),
@@ -279,13 +259,13 @@ final class DnnlConvolution implements AutoCloseable {
             convolution_backward_data.primitive_desc dpd =
                     tryDescribe(() -> new convolution_backward_data.primitive_desc(dd, cpu, c.forwardDesc));
             if (dpd != null) {
-                b.dataDesc = c.own(dpd);
+                c.own(dpd);
                 b.data = c.own(new convolution_backward_data(dpd));
                 // the output gradient may share the weights pass's blocked copy when the layouts agree
                 b.dataOutputGrad = dpd.diff_dst_desc().equals(wpd.diff_dst_desc()) ? b.weightsOutputGrad
-                        : c.new Operand(c.output.user, dpd.diff_dst_desc(), Arena.OUTPUT_2);
-                b.dataKernels = c.new Operand(c.kernels.user, dpd.weights_desc(), Arena.KERNELS);
-                b.inputGrad = c.new Operand(c.source.user, dpd.diff_src_desc(), Arena.SOURCE_2);
+                        : c.new Operand(c.output.userDesc, dpd.diff_dst_desc(), Arena.OUTPUT_2);
+                b.dataKernels = c.new Operand(c.kernels.userDesc, dpd.weights_desc(), Arena.KERNELS);
+                b.inputGrad = c.new Operand(c.source.userDesc, dpd.diff_src_desc(), Arena.SOURCE_2);
             }
             return b;
         }
@@ -319,10 +299,6 @@ final class DnnlConvolution implements AutoCloseable {
                 toUser = own(new reorder(inner, user));
                 bytes = innerDesc.get_size();
             }
-        }
-
-        Operand(memory user, memory.desc innerDesc, int role) {
-            this(user.get_desc(), innerDesc, role);
         }
 
         /** The primitive's view of the user's input at {@code data}, copied into the blocked layout if needed. */
