@@ -64,7 +64,9 @@ final class Dl4jGraphs {
         Naming names = new Naming(fuse);
         String last = add(g, net.layers(), "input", names, loss);
         g.setOutputs(last);
-        return g.build();
+        ComputationGraphConfiguration conf = g.build();
+        ChannelBlocks.plan(conf);
+        return conf;
     }
 
     /** Keras' optimisers; the decay becomes DL4J's inverse schedule lr / (1 + decay·iteration)^1. */
@@ -165,7 +167,7 @@ final class Dl4jGraphs {
                     .convolutionMode(ConvolutionMode.Same)
                     .avgPoolIncludePadInDivisor(false)
                     .build();
-            String out = addLayer(g, names.name(p.pooling().pyName() + "_pool"), pool, from);
+            String out = addLayer(g, names.name(p.pooling().pyName() + "_pool"), KerasPool.of(pool), from);
             if (min) {
                 String back = names.name("negate");
                 g.addVertex(back, new ScaleVertex(-1), out);
@@ -188,7 +190,7 @@ final class Dl4jGraphs {
         }
         if (layer instanceof Layer.GlobalAveragePool gap) {
             return addLayer(g, names.name("global_average_pool"),
-                    new GlobalPoolingLayer.Builder(PoolingType.AVG).build(), in);
+                    KerasGlobalPool.of(new GlobalPoolingLayer.Builder(PoolingType.AVG).build()), in);
         }
         if (layer instanceof Layer.Dense d) {
             DenseLayer.Builder b = new DenseLayer.Builder().nOut(d.units())

@@ -106,14 +106,17 @@ final class DnnlConvolution implements AutoCloseable {
     private final memory bias;
     private Backward backward;
 
-    private DnnlConvolution(Geometry g, convolution_forward.primitive_desc forwardDesc) {
+    private DnnlConvolution(Geometry g, convolution_forward.primitive_desc forwardDesc, boolean blockedSource,
+                            boolean blockedOutput) {
         this.geometry = g;
         this.forwardDesc = own(forwardDesc);
         this.forward = own(new convolution_forward(forwardDesc));
-        this.source = new Operand(user(g.sourceDims(), memory.format_tag.nchw), forwardDesc.src_desc(), Arena.SOURCE);
+        this.source = new Operand(user(g.sourceDims(), blockedSource ? ChannelBlocks.TAG : memory.format_tag.nchw),
+                forwardDesc.src_desc(), Arena.SOURCE);
         this.kernels = new Operand(user(g.kernelDims(), memory.format_tag.oihw), forwardDesc.weights_desc(),
                 Arena.KERNELS);
-        this.output = new Operand(user(g.outputDims(), memory.format_tag.nchw), forwardDesc.dst_desc(), Arena.OUTPUT);
+        this.output = new Operand(user(g.outputDims(), blockedOutput ? ChannelBlocks.TAG : memory.format_tag.nchw),
+                forwardDesc.dst_desc(), Arena.OUTPUT);
         this.bias = g.bias() ? own(new memory(user(new long[] {g.filters()}, memory.format_tag.x), cpu, null)) : null;
     }
 
@@ -122,8 +125,20 @@ final class DnnlConvolution implements AutoCloseable {
      * platform, or only oneDNN's reference implementation for this geometry.
      */
     static DnnlConvolution forGeometry(Geometry g) {
+        return forGeometry(g, false, false);
+    }
+
+    /**
+     * As {@link #forGeometry(Geometry)}, with the input (and its gradient) and the output (and its gradient)
+     * in {@link ChannelBlocks}' layout where {@code blockedSource} and {@code blockedOutput} say so.
+     */
+    static DnnlConvolution forGeometry(Geometry g, boolean blockedSource, boolean blockedOutput) {
         if (!enabled()) {
             return null;
+        }
+        if (blockedSource && !ChannelBlocks.fits(g.channels()) || blockedOutput && !ChannelBlocks.fits(g.filters())) {
+            throw new IllegalArgumentException("channel-blocked layout needs multiples of " + ChannelBlocks.BLOCK
+                    + " channels, got " + g.channels() + " in and " + g.filters() + " out");
         }
         var desc = new convolution_forward.desc(prop_kind.forward_training, algorithm.convolution_direct,
                 internal(g.sourceDims(), g.channels()), new memory.desc(g.kernelDims(), F32, memory.format_tag.any),
@@ -133,7 +148,7 @@ final class DnnlConvolution implements AutoCloseable {
         if (pd == null) {
             return null;
         }
-        return new DnnlConvolution(g, pd);
+        return new DnnlConvolution(g, pd, blockedSource, blockedOutput);
     }
 
     Geometry geometry() {
@@ -380,6 +395,16 @@ final class DnnlConvolution implements AutoCloseable {
         return a;
     }
 
+    /** oneDNN 2.5's CPU engine; only once {@link #available()} said true. */
+    static engine engine() {
+        return cpu;
+    }
+
+    /** This thread's oneDNN 2.5 stream. */
+    static stream stream() {
+        return Arena.current().stream;
+    }
+
     private static boolean load() {
         String backend = Nd4j.getExecutioner().getEnvironmentInformation().getProperty("backend");
         if (!"CPU".equalsIgnoreCase(backend)) {
@@ -397,7 +422,7 @@ final class DnnlConvolution implements AutoCloseable {
 
     /** The layout a primitive is asked to use: 16-channel blocks when the channels fill them, else plain. */
     private static memory.desc internal(long[] dims, long channels) {
-        return new memory.desc(dims, F32, channels % 16 == 0 ? memory.format_tag.nChw16c : memory.format_tag.nchw);
+        return new memory.desc(dims, F32, ChannelBlocks.fits(channels) ? ChannelBlocks.TAG : memory.format_tag.nchw);
     }
 
     private static memory.desc user(long[] dims, memory.format_tag tag) {
@@ -405,7 +430,7 @@ final class DnnlConvolution implements AutoCloseable {
     }
 
     /** The primitive description, or null when oneDNN has none or only its (slow) reference implementation. */
-    private static <T extends primitive_desc_base> T tryDescribe(java.util.function.Supplier<T> describe) {
+    static <T extends primitive_desc_base> T tryDescribe(java.util.function.Supplier<T> describe) {
         T pd;
         try {
             pd = describe.get();

@@ -6,6 +6,7 @@ import org.deeplearning4j.nn.conf.layers.BatchNormalization;
 import org.deeplearning4j.optimize.api.TrainingListener;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.shade.jackson.annotation.JsonProperty;
 
 /**
  * DL4J's batch normalisation configuration and parameters, computed by {@link KerasBatchNormLayer}; its
@@ -13,6 +14,9 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * norm → ReLU: one pass over the activations instead of two forward, and no separate gradient pass).
  */
 public class KerasBatchNorm extends BatchNormalization {
+    /** Whether input, output and their gradients are in {@link ChannelBlocks}' layout (run by oneDNN 2.5). */
+    @JsonProperty("blocked")
+    private boolean blocked;
 
     /** For DL4J's JSON deserialisation. */
     public KerasBatchNorm() {
@@ -25,6 +29,14 @@ public class KerasBatchNorm extends BatchNormalization {
             b.activation(new KerasRelu());
         }
         return Dl4jLayers.copy(b.build(), new KerasBatchNorm());
+    }
+
+    public boolean isBlocked() {
+        return blocked;
+    }
+
+    public void setBlocked(boolean blocked) {
+        this.blocked = blocked;
     }
 
     @Override

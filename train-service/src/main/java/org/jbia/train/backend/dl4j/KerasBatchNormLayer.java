@@ -18,7 +18,8 @@ import org.nd4j.linalg.factory.Nd4j;
  * Batch normalisation through {@link BatchNormKernel}, with DL4J's parameters and DL4J's semantics:
  * biased batch variance, running averages {@code r ← decay·r + (1 − decay)·batch} delivered as the
  * "gradient" DL4J's no-op updater subtracts (DL4J does not divide those by the batch size). DL4J's
- * layer costs three to ten times PyTorch's here (about a fifth of a ResNet-18 step). A ReLU configured as
+ * layer costs three to ten times PyTorch's here (about a fifth of a ResNet-18 step). Channel-blocked arrays
+ * ({@link ChannelBlocks}) go to oneDNN 2.5's kernels instead ({@link DnnlBatchNorm}). A ReLU configured as
  * this layer's activation is applied here too (DL4J's layer ignores its activation). Other layouts and
  * locked γ/β fall back to DL4J's implementation, which has no fused ReLU.
  */
@@ -29,6 +30,8 @@ final class KerasBatchNormLayer extends BatchNormalization {
     private static final String VAR = BatchNormalizationParamInitializer.GLOBAL_VAR;
     private static final String LOG_STD = BatchNormalizationParamInitializer.GLOBAL_LOG_STD;
 
+    /** oneDNN 2.5's batch norms for blocked arrays by shape; a null value: none for the shape. */
+    private final ShapePlans<DnnlBatchNorm> norms = new ShapePlans<>();
     /** Batch statistics of the last training forward pass, and the input they belong to. */
     private INDArray statisticsOf;
     private double[] batchMean;
@@ -59,6 +62,52 @@ final class KerasBatchNormLayer extends BatchNormalization {
 
     @Override
     public INDArray preOutput(INDArray x, TrainingMode training, LayerWorkspaceMgr workspaceMgr) {
+        if (blocked()) {
+            DnnlBatchNorm norm = norm(x.shape());
+            if (norm != null) {
+                return blockedOutput(norm, x, training, workspaceMgr);
+            }
+            // no oneDNN kernel for this shape: the plain kernel, between reorders
+            INDArray y = plainOutput(ChannelBlocks.toPlain(x, workspaceMgr, ArrayType.FF_WORKING_MEM), training,
+                    workspaceMgr);
+            return ChannelBlocks.toBlocked(y, workspaceMgr, ArrayType.ACTIVATIONS);
+        }
+        return plainOutput(x, training, workspaceMgr);
+    }
+
+    /** Whether this layer's arrays are in {@link ChannelBlocks}' layout. */
+    private boolean blocked() {
+        return ((KerasBatchNorm) layerConf()).isBlocked() && ChannelBlocks.usable();
+    }
+
+    /** oneDNN's batch norm for blocked arrays of {@code shape}, or null when it has none. */
+    private DnnlBatchNorm norm(long[] shape) {
+        return norms.get(shape, () -> DnnlBatchNorm.forShape(shape, layerConf().getEps(), fusedRelu()));
+    }
+
+    private INDArray blockedOutput(DnnlBatchNorm norm, INDArray x, TrainingMode training,
+                                   LayerWorkspaceMgr workspaceMgr) {
+        INDArray y = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, DataType.FLOAT, x.shape(), 'c');
+        float[] gamma = HostFloats.read(getParam(GAMMA));
+        float[] beta = HostFloats.read(getParam(BETA));
+        if (training == TrainingMode.TRAIN) {
+            int channels = (int) x.size(1);
+            batchMean = new double[channels];
+            batchVariance = new double[channels];
+            norm.forward(x, gamma, beta, y, batchMean, batchVariance);
+            statisticsOf = x;
+        } else {
+            double[] variance = runningVariance();
+            float[] v = new float[variance.length];
+            for (int c = 0; c < v.length; c++) {
+                v[c] = (float) variance[c];
+            }
+            norm.inference(x, gamma, beta, HostFloats.read(getParam(MEAN)), v, y);
+        }
+        return y;
+    }
+
+    private INDArray plainOutput(INDArray x, TrainingMode training, LayerWorkspaceMgr workspaceMgr) {
         if (!handles(x)) {
             requireUnfused(x);
             return super.preOutput(x, training, workspaceMgr);
@@ -107,6 +156,36 @@ final class KerasBatchNormLayer extends BatchNormalization {
     @Override
     public Pair<Gradient, INDArray> backpropGradient(INDArray epsilon, LayerWorkspaceMgr workspaceMgr) {
         assertInputSet(true);
+        if (blocked()) {
+            DnnlBatchNorm norm = norm(input.shape());
+            if (norm != null) {
+                return blockedGradient(norm, epsilon, workspaceMgr);
+            }
+            INDArray x = ChannelBlocks.toPlain(input, workspaceMgr, ArrayType.BP_WORKING_MEM);
+            Pair<Gradient, INDArray> g = plainGradient(x,
+                    ChannelBlocks.toPlain(HostFloats.dense(epsilon), workspaceMgr, ArrayType.BP_WORKING_MEM),
+                    workspaceMgr);
+            return new Pair<>(g.getFirst(),
+                    ChannelBlocks.toBlocked(g.getSecond(), workspaceMgr, ArrayType.ACTIVATION_GRAD));
+        }
+        return plainGradient(input, epsilon, workspaceMgr);
+    }
+
+    private Pair<Gradient, INDArray> blockedGradient(DnnlBatchNorm norm, INDArray epsilon,
+                                                     LayerWorkspaceMgr workspaceMgr) {
+        int channels = (int) input.size(1);
+        if (statisticsOf != input || batchMean == null) {
+            // the statistics and the ReLU's mask come from a training forward pass over this input
+            blockedOutput(norm, input, TrainingMode.TRAIN, workspaceMgr);
+        }
+        double[] dGamma = new double[channels];
+        double[] dBeta = new double[channels];
+        INDArray out = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, DataType.FLOAT, input.shape(), 'c');
+        norm.backward(input, HostFloats.dense(epsilon), out, dGamma, dBeta);
+        return new Pair<>(gradient(dGamma, dBeta), out);
+    }
+
+    private Pair<Gradient, INDArray> plainGradient(INDArray input, INDArray epsilon, LayerWorkspaceMgr workspaceMgr) {
         if (!handles(input) || epsilon.dataType() != DataType.FLOAT) {
             requireUnfused(input);
             return super.backpropGradient(epsilon, workspaceMgr);
@@ -131,7 +210,15 @@ final class KerasBatchNormLayer extends BatchNormalization {
         float[][] relu = fusedRelu() ? affine(batchMean, batchVariance) : new float[2][];
         BatchNormKernel.backward(x, Images.of(HostFloats.dense(epsilon)), Images.of(out), channels, d[2], batchMean,
                 invStd, doubles(getParam(GAMMA)), dGamma, dBeta, relu[0], relu[1]);
+        return new Pair<>(gradient(dGamma, dBeta), out);
+    }
 
+    /**
+     * γ and β gradients, and the running averages' steps from the batch statistics of the last training
+     * forward pass, which this consumes.
+     */
+    private Gradient gradient(double[] dGamma, double[] dBeta) {
+        int channels = dGamma.length;
         Gradient gradient = new DefaultGradient();
         put(gradient, GAMMA, dGamma);
         put(gradient, BETA, dBeta);
@@ -153,8 +240,7 @@ final class KerasBatchNormLayer extends BatchNormalization {
         statisticsOf = null;
         batchMean = null;
         batchVariance = null;
-
-        return new Pair<>(gradient, out);
+        return gradient;
     }
 
     /** DL4J's own layer, the fallback, knows nothing of a fused ReLU. */

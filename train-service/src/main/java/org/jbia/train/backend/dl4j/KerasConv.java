@@ -17,6 +17,12 @@ import org.nd4j.shade.jackson.annotation.JsonProperty;
 public class KerasConv extends ConvolutionLayer {
     @JsonProperty("inputGradient")
     private boolean inputGradient = true;
+    /** Whether the input and its gradient are in {@link ChannelBlocks}' layout (see {@link ChannelBlocks#plan}). */
+    @JsonProperty("blockedInput")
+    private boolean blockedInput;
+    /** Whether the output and its gradient are in {@link ChannelBlocks}' layout. */
+    @JsonProperty("blockedOutput")
+    private boolean blockedOutput;
 
     /** For DL4J's JSON deserialisation. */
     public KerasConv() {
@@ -34,6 +40,22 @@ public class KerasConv extends ConvolutionLayer {
 
     public void setInputGradient(boolean inputGradient) {
         this.inputGradient = inputGradient;
+    }
+
+    public boolean isBlockedInput() {
+        return blockedInput;
+    }
+
+    public void setBlockedInput(boolean blockedInput) {
+        this.blockedInput = blockedInput;
+    }
+
+    public boolean isBlockedOutput() {
+        return blockedOutput;
+    }
+
+    public void setBlockedOutput(boolean blockedOutput) {
+        this.blockedOutput = blockedOutput;
     }
 
     @Override

@@ -1,8 +1,6 @@
 package org.jbia.train.backend.dl4j;
 
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import org.deeplearning4j.nn.conf.CNN2DFormat;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
@@ -24,7 +22,8 @@ import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * DL4J's convolution, run by oneDNN 2.5's direct kernels ({@link DnnlConvolution}) where they are
- * available, forward and backward; the input gradient is computed only when its configuration says it is
+ * available, forward and backward, reading and writing channel-blocked arrays where the graph's plan says
+ * so ({@link ChannelBlocks}); the input gradient is computed only when its configuration says it is
  * needed (not for a layer that reads the network's input: the returned input gradient is then zeros). Without
  * oneDNN 2.5 (no natives for the platform, or only its reference implementation for the geometry), DL4J's
  * forward pass, and two backward passes of its own, both from im2col of the input and matrix products,
@@ -41,22 +40,10 @@ import org.nd4j.linalg.factory.Nd4j;
 final class KerasConvLayer extends ConvolutionLayer {
     /** The largest output side that takes the matrix-product backward pass with the input gradient. */
     static final int GEMM_MAX_SIDE = 3;
-    /** The oneDNN convolutions kept, one per input shape (training batches, the last batch, inference chunks). */
-    private static final int PLANS = 4;
-
-    /** oneDNN 2.5 convolutions by input shape, most recently used last; a null value: not available. */
-    private final Map<List<Long>, DnnlConvolution> plans = new LinkedHashMap<>(8, 0.75f, true) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<List<Long>, DnnlConvolution> eldest) {
-            if (size() <= PLANS) {
-                return false;
-            }
-            if (eldest.getValue() != null) {
-                eldest.getValue().close();
-            }
-            return true;
-        }
-    };
+    /** oneDNN 2.5 convolutions by input shape and layouts; a null value: not available. */
+    private final ShapePlans<DnnlConvolution> plans = new ShapePlans<>();
+    /** Set while a fallback pass runs on plain copies of channel-blocked arrays. */
+    private boolean plainPass;
     /** The ReLU output of the last training forward pass, and the input it came from. */
     private INDArray trainingActivation;
     private INDArray trainingInput;
@@ -78,21 +65,48 @@ final class KerasConvLayer extends ConvolutionLayer {
         return ((KerasConv) layerConf()).isInputGradient();
     }
 
-    /** The oneDNN 2.5 convolution for the current input, or null. */
+    /** Whether the input and its gradient are in {@link ChannelBlocks}' layout in this pass. */
+    private boolean blockedInput() {
+        return !plainPass && ((KerasConv) layerConf()).isBlockedInput() && ChannelBlocks.usable();
+    }
+
+    /** Whether the output and its gradient are in {@link ChannelBlocks}' layout in this pass. */
+    private boolean blockedOutput() {
+        return !plainPass && ((KerasConv) layerConf()).isBlockedOutput() && ChannelBlocks.usable();
+    }
+
+    /** The oneDNN 2.5 convolution for the current input and layouts, or null. */
     private DnnlConvolution dnnl() {
         if (!plainConvolution() || !DnnlConvolution.enabled()) {
             return null;
         }
-        List<Long> shape = List.of(input.size(0), input.size(1), input.size(2), input.size(3));
-        if (plans.containsKey(shape)) {
-            return plans.get(shape);
-        }
+        boolean blockedInput = blockedInput();
+        boolean blockedOutput = blockedOutput();
+        List<Long> key = List.of(input.size(0), input.size(1), input.size(2), input.size(3), blockedInput ? 1L : 0L,
+                blockedOutput ? 1L : 0L);
         var c = layerConf();
-        DnnlConvolution conv = DnnlConvolution.forGeometry(DnnlConvolution.Geometry.same(input.size(0),
+        return plans.get(key, () -> DnnlConvolution.forGeometry(DnnlConvolution.Geometry.same(input.size(0),
                 input.size(1), input.size(2), input.size(3), c.getNOut(), c.getKernelSize()[0], c.getKernelSize()[1],
-                c.getStride()[0], c.getStride()[1], hasBias()));
-        plans.put(shape, conv);
-        return conv;
+                c.getStride()[0], c.getStride()[1], hasBias()), blockedInput, blockedOutput));
+    }
+
+    /**
+     * Runs {@code pass} on a plain copy of a blocked input, as every path but oneDNN 2.5's needs: for a
+     * geometry oneDNN 2.5 runs only with its reference kernels.
+     */
+    private <T> T onPlainArrays(LayerWorkspaceMgr workspaceMgr, ArrayType copies, java.util.function.Supplier<T> pass) {
+        INDArray blocked = input;
+        boolean copy = blockedInput();
+        plainPass = true;
+        try {
+            if (copy) {
+                input = ChannelBlocks.toPlain(blocked, workspaceMgr, copies);
+            }
+            return pass.get();
+        } finally {
+            input = blocked;
+            plainPass = false;
+        }
     }
 
     @Override
@@ -100,7 +114,14 @@ final class KerasConvLayer extends ConvolutionLayer {
                                                  LayerWorkspaceMgr workspaceMgr) {
         DnnlConvolution conv = dnnl();
         if (conv == null) {
-            return super.preOutput(training, forBackprop, workspaceMgr);
+            if (!blockedInput() && !blockedOutput()) {
+                return super.preOutput(training, forBackprop, workspaceMgr);
+            }
+            boolean blockedOutput = blockedOutput();
+            Pair<INDArray, INDArray> z = onPlainArrays(workspaceMgr, ArrayType.FF_WORKING_MEM,
+                    () -> super.preOutput(training, forBackprop, workspaceMgr));
+            return blockedOutput ? new Pair<>(ChannelBlocks.toBlocked(z.getFirst(), workspaceMgr,
+                    ArrayType.ACTIVATIONS), null) : z;
         }
         if (preOutput != null && forBackprop) {
             return new Pair<>(preOutput, null);
@@ -159,6 +180,18 @@ final class KerasConvLayer extends ConvolutionLayer {
         DnnlConvolution conv = dnnl();
         if (conv != null && conv.backwardAvailable(inputGradient())) {
             return dnnlBackward(conv, epsilon, workspaceMgr);
+        }
+        if (blockedInput() || blockedOutput()) {
+            boolean blockedInput = blockedInput();
+            INDArray plainEpsilon = blockedOutput()
+                    ? ChannelBlocks.toPlain(HostFloats.dense(epsilon), workspaceMgr, ArrayType.BP_WORKING_MEM)
+                    : epsilon;
+            preOutput = null; // a cached pre-activation is in the blocked layout
+            trainingActivation = null;
+            Pair<Gradient, INDArray> g = onPlainArrays(workspaceMgr, ArrayType.BP_WORKING_MEM,
+                    () -> backpropGradient(plainEpsilon, workspaceMgr));
+            return blockedInput ? new Pair<>(g.getFirst(), ChannelBlocks.toBlocked(g.getSecond(), workspaceMgr,
+                    ArrayType.ACTIVATION_GRAD)) : g;
         }
         if (!ownBackward()) {
             return super.backpropGradient(epsilon, workspaceMgr);

@@ -2,6 +2,7 @@ package org.jbia.train.backend.dl4j;
 
 import java.util.Map;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.Axpy;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.learning.GradientUpdater;
 import org.nd4j.linalg.learning.config.IUpdater;
@@ -134,15 +135,25 @@ public final class KerasSgd implements IUpdater {
             }
             // v ← m·v − lr·g
             velocity.muli(config.momentum);
-            Nd4j.getBlasWrapper().level1().axpy(velocity.length(), -lr, gradient, velocity);
+            axpy(-lr, gradient, velocity);
             if (config.nesterov) {
                 // step = lr·g − m·v
                 gradient.muli(lr);
-                Nd4j.getBlasWrapper().level1().axpy(gradient.length(), -config.momentum, velocity, gradient);
+                axpy(-config.momentum, velocity, gradient);
             } else {
                 // step = −v
                 velocity.muli(-1, gradient);
             }
         }
+    }
+
+    /**
+     * y ← a·x + y, in libnd4j's thread pool. Not OpenBLAS' axpy: after each call its worker thread spins on
+     * sched_yield for about a tenth of a second (OpenBLAS' thread timeout), and DL4J calls the updater once
+     * per block of parameters, dozens of times a step: 8% of a ResNet-18 step's CPU samples here went to
+     * that spinning, taken from oneDNN's threads on a two-core machine.
+     */
+    static void axpy(double a, INDArray x, INDArray y) {
+        Nd4j.exec(new Axpy(x, y, y, a));
     }
 }

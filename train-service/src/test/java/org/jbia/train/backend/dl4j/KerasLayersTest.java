@@ -10,7 +10,9 @@ import org.deeplearning4j.nn.conf.graph.LayerVertex;
 import org.deeplearning4j.nn.conf.layers.BatchNormalization;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
+import org.deeplearning4j.nn.conf.layers.GlobalPoolingLayer;
 import org.deeplearning4j.nn.conf.layers.LocalResponseNormalization;
+import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.jbia.common.array.ImageStack;
 import org.jbia.common.schema.TrainSpec;
@@ -79,6 +81,8 @@ class KerasLayersTest {
                         : layer instanceof KerasLrn ? Dl4jLayers.copy(layer, new LocalResponseNormalization())
                         : layer instanceof KerasBatchNorm ? Dl4jLayers.copy(layer, new BatchNormalization())
                         : layer instanceof KerasConv ? Dl4jLayers.copy(layer, new ConvolutionLayer())
+                        : layer instanceof KerasPool ? Dl4jLayers.copy(layer, new SubsamplingLayer())
+                        : layer instanceof KerasGlobalPool ? Dl4jLayers.copy(layer, new GlobalPoolingLayer())
                         : layer;
                 if (original != layer) {
                     lv.getLayerConf().setLayer(original);
@@ -86,7 +90,7 @@ class KerasLayersTest {
                 }
             }
         }
-        assertThat(replaced).isEqualTo(7);
+        assertThat(replaced).isEqualTo(8);
         return c;
     }
 

@@ -1,0 +1,226 @@
+package org.jbia.train.backend.dl4j;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.bytedeco.dnnl.memory;
+import org.bytedeco.dnnl.reorder;
+import org.deeplearning4j.nn.conf.CNN2DFormat;
+import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
+import org.deeplearning4j.nn.conf.ConvolutionMode;
+import org.deeplearning4j.nn.conf.layers.PoolingType;
+import org.deeplearning4j.nn.conf.graph.ElementWiseVertex;
+import org.deeplearning4j.nn.conf.graph.GraphVertex;
+import org.deeplearning4j.nn.conf.graph.LayerVertex;
+import org.deeplearning4j.nn.conf.graph.ScaleVertex;
+import org.deeplearning4j.nn.conf.layers.ActivationLayer;
+import org.deeplearning4j.nn.workspace.ArrayType;
+import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
+import org.nd4j.linalg.activations.impl.ActivationSoftmax;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * oneDNN's 16-channel blocked layout (nChw16c) for the activations and gradients that pass between jBIA's
+ * own layers. Such an array keeps its N×C×H×W shape, but its buffer holds, image by image, C/16 blocks of
+ * H×W pixels of 16 channels each: the layout oneDNN's direct convolution and batch-norm kernels work in.
+ * Without it, every convolution reorders its input, its output and both their gradients, each pass
+ * (about 47 ms of a 533 ms ResNet-18 step of 32 images here), and batch norm runs outside oneDNN.
+ *
+ * <p>The contract: only jBIA's convolution, batch norm, pooling and global pooling (the last reads it through a
+ * plain copy), and the element-wise operations between them (activation layers, residual additions,
+ * scalings), ever see a blocked array; every other DL4J layer, the
+ * network's input and its output see plain N×C×H×W. {@link #plan} decides this once per graph and records
+ * it in the layer configurations, so a saved model keeps its plan. A plan applies only where {@link #usable()}
+ * (ND4J on the CPU, oneDNN 2.5 loaded and enabled, its blocked kernels available on this processor, and
+ * {@value #ENABLED_PROPERTY} not "false"); else every array is plain.
+ */
+final class ChannelBlocks {
+    /** System property: "false" keeps every array plain, with oneDNN 2.5 still on (read at each pass). */
+    static final String ENABLED_PROPERTY = "jbia.dl4j.channelblocks";
+    /** Channels per block. */
+    static final int BLOCK = 16;
+    static final memory.format_tag TAG = memory.format_tag.nChw16c;
+
+    private static volatile Boolean kernels;
+
+    private ChannelBlocks() {
+    }
+
+    /** Whether {@code channels} fill whole blocks, so that a blocked array has exactly N·C·H·W elements. */
+    static boolean fits(long channels) {
+        return channels > 0 && channels % BLOCK == 0;
+    }
+
+    /**
+     * Whether planned blocked layouts apply in this JVM: oneDNN 2.5 is enabled and its optimised blocked
+     * convolution and batch-norm kernels run on this processor (an AVX2-only one, say, has none for 16-channel
+     * blocks).
+     */
+    static boolean usable() {
+        if (!DnnlConvolution.enabled() || "false".equalsIgnoreCase(System.getProperty(ENABLED_PROPERTY))) {
+            return false;
+        }
+        Boolean k = kernels;
+        if (k == null) {
+            synchronized (ChannelBlocks.class) {
+                k = kernels;
+                if (k == null) {
+                    k = probe();
+                    kernels = k;
+                }
+            }
+        }
+        return k;
+    }
+
+    private static boolean probe() {
+        var g = DnnlConvolution.Geometry.same(2, BLOCK, 6, 6, BLOCK, 3, 3, 1, 1, false);
+        try (DnnlConvolution conv = DnnlConvolution.forGeometry(g, true, true);
+             DnnlBatchNorm norm = DnnlBatchNorm.forShape(g.outputDims(), 1e-3, true)) {
+            return conv != null && conv.backwardAvailable(true) && norm != null;
+        }
+    }
+
+    /** A plain N×C×H×W copy of the blocked array {@code blocked}, allocated as {@code type}. */
+    static INDArray toPlain(INDArray blocked, LayerWorkspaceMgr workspaceMgr, ArrayType type) {
+        return reorder(blocked, TAG, memory.format_tag.nchw, workspaceMgr, type);
+    }
+
+    /** A blocked copy of the plain N×C×H×W array {@code plain}, allocated as {@code type}. */
+    static INDArray toBlocked(INDArray plain, LayerWorkspaceMgr workspaceMgr, ArrayType type) {
+        return reorder(HostFloats.dense(plain), memory.format_tag.nchw, TAG, workspaceMgr, type);
+    }
+
+    /** For the fallback paths only (a geometry oneDNN 2.5 does not run): the primitive is built per call. */
+    private static INDArray reorder(INDArray from, memory.format_tag fromTag, memory.format_tag toTag,
+                                    LayerWorkspaceMgr workspaceMgr, ArrayType type) {
+        long[] shape = from.shape();
+        if (from.rank() != 4 || !fits(shape[1]) || !HostFloats.isDenseC(from)) {
+            throw new IllegalArgumentException("channel-blocked arrays are dense float N×C×H×W with a multiple of "
+                    + BLOCK + " channels, got " + from.shapeInfoToString());
+        }
+        INDArray to = workspaceMgr.createUninitialized(type, DataType.FLOAT, shape, 'c');
+        var engine = DnnlConvolution.engine();
+        try (memory a = new memory(new memory.desc(shape, memory.data_type.f32, fromTag), engine,
+                from.data().addressPointer());
+             memory b = new memory(new memory.desc(shape, memory.data_type.f32, toTag), engine,
+                     to.data().addressPointer());
+             reorder r = new reorder(a, b)) {
+            var stream = DnnlConvolution.stream();
+            r.execute(stream, a, b);
+            stream._wait();
+        }
+        return to;
+    }
+
+    /**
+     * Marks which of the graph's convolution inputs and outputs and batch norms are blocked. Arrays joined by
+     * element-wise operations (and a batch norm's input and output) must share a layout; such a group is
+     * blocked when every array in it comes from a jBIA convolution, batch norm, pooling or element-wise
+     * operation, goes only to those or to a global pooling, has a multiple of {@value #BLOCK} channels and is
+     * neither the network's input nor its output. In ResNet-18 that is every array from the stem
+     * convolution's output to the global average pool's input.
+     */
+    static void plan(ComputationGraphConfiguration conf) {
+        Map<String, GraphVertex> vertices = conf.getVertices();
+        Map<String, List<String>> inputs = conf.getVertexInputs();
+        Map<String, List<String>> consumers = new HashMap<>();
+        inputs.forEach((v, ins) -> ins.forEach(in -> consumers.computeIfAbsent(in, k -> new ArrayList<>()).add(v)));
+        Map<String, String> group = new HashMap<>();
+        for (String v : vertices.keySet()) {
+            if (layoutPreserving(vertices.get(v))) {
+                for (String in : inputs.get(v)) {
+                    union(group, v, in);
+                }
+            }
+        }
+        Map<String, Boolean> blocked = new HashMap<>();
+        Map<String, Boolean> hasConvolution = new HashMap<>();
+        for (String v : vertices.keySet()) {
+            String root = find(group, v);
+            GraphVertex vertex = vertices.get(v);
+            boolean ok = blocked.getOrDefault(root, true) && !conf.getNetworkOutputs().contains(v)
+                    && (vertex instanceof LayerVertex lv && lv.getLayerConf().getLayer() instanceof KerasConv c
+                            ? blockable(lv) && fits(c.getNOut())
+                            : layoutPreserving(vertex));
+            for (String c : consumers.getOrDefault(v, List.of())) {
+                GraphVertex consumer = vertices.get(c);
+                ok &= layoutPreserving(consumer) || consumer instanceof LayerVertex lv && lv.getPreProcessor() == null
+                        && (lv.getLayerConf().getLayer() instanceof KerasConv && blockable(lv)
+                        || lv.getLayerConf().getLayer() instanceof KerasGlobalPool);
+            }
+            blocked.put(root, ok);
+            if (vertex instanceof LayerVertex lv && lv.getLayerConf().getLayer() instanceof KerasConv) {
+                hasConvolution.put(root, true);
+            }
+        }
+        for (String v : conf.getNetworkInputs()) {
+            blocked.put(find(group, v), false);
+        }
+        for (String v : vertices.keySet()) {
+            if (!(vertices.get(v) instanceof LayerVertex lv)) {
+                continue;
+            }
+            // a group with no convolution in it has no channel count to check, and nothing to gain
+            String root = find(group, v);
+            boolean out = blocked.get(root) && hasConvolution.getOrDefault(root, false);
+            if (lv.getLayerConf().getLayer() instanceof KerasConv c) {
+                String in = find(group, inputs.get(v).get(0));
+                c.setBlockedInput(fits(c.getNIn()) && blocked.getOrDefault(in, false)
+                        && hasConvolution.getOrDefault(in, false));
+                c.setBlockedOutput(out);
+            } else if (lv.getLayerConf().getLayer() instanceof KerasBatchNorm b) {
+                b.setBlocked(out);
+            } else if (lv.getLayerConf().getLayer() instanceof KerasPool p) {
+                p.setBlocked(out);
+            } else if (lv.getLayerConf().getLayer() instanceof KerasGlobalPool p) {
+                String in = find(group, inputs.get(v).get(0));
+                p.setBlockedInput(blocked.getOrDefault(in, false) && hasConvolution.getOrDefault(in, false));
+            }
+        }
+    }
+
+    /** A convolution that can read and write blocked arrays (a preprocessor would read its input's shape). */
+    private static boolean blockable(LayerVertex v) {
+        return v.getPreProcessor() == null && ((KerasConv) v.getLayerConf().getLayer()).getCnn2dDataFormat()
+                == CNN2DFormat.NCHW;
+    }
+
+    /** Vertices whose output has their inputs' layout: element-wise operations, and jBIA's batch norm. */
+    private static boolean layoutPreserving(GraphVertex v) {
+        if (v instanceof ElementWiseVertex || v instanceof ScaleVertex) {
+            return true;
+        }
+        if (!(v instanceof LayerVertex lv) || lv.getPreProcessor() != null) {
+            return false;
+        }
+        var layer = lv.getLayerConf().getLayer();
+        return layer instanceof ActivationLayer a && !(a.getActivationFn() instanceof ActivationSoftmax)
+                || layer instanceof KerasBatchNorm b && b.getCnn2DFormat() == CNN2DFormat.NCHW && !b.isLockGammaBeta()
+                || layer instanceof KerasPool p && p.getCnn2dDataFormat() == CNN2DFormat.NCHW
+                && (p.getPoolingType() == PoolingType.MAX || p.getPoolingType() == PoolingType.AVG)
+                && p.getConvolutionMode() == ConvolutionMode.Same && !p.isAvgPoolIncludePadInDivisor()
+                && p.getKernelSize()[0] == p.getKernelSize()[1] && p.getStride()[0] == p.getStride()[1]
+                && p.getDilation()[0] == 1 && p.getDilation()[1] == 1 && p.getIDropout() == null;
+    }
+
+    private static String find(Map<String, String> parent, String v) {
+        String p = parent.getOrDefault(v, v);
+        if (p.equals(v)) {
+            return v;
+        }
+        String root = find(parent, p);
+        parent.put(v, root);
+        return root;
+    }
+
+    private static void union(Map<String, String> parent, String a, String b) {
+        String ra = find(parent, a);
+        String rb = find(parent, b);
+        if (!ra.equals(rb)) {
+            parent.put(ra, rb);
+        }
+    }
+}

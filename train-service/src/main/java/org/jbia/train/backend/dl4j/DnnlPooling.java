@@ -1,0 +1,149 @@
+package org.jbia.train.backend.dl4j;
+
+import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_DIFF_DST;
+import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_DIFF_SRC;
+import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_DST;
+import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_SRC;
+import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_WORKSPACE;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.bytedeco.dnnl.IntMemoryMap;
+import org.bytedeco.dnnl.global.dnnl.algorithm;
+import org.bytedeco.dnnl.global.dnnl.prop_kind;
+import org.bytedeco.dnnl.memory;
+import org.bytedeco.dnnl.pooling_backward;
+import org.bytedeco.dnnl.pooling_forward;
+import org.bytedeco.dnnl.primitive;
+import org.bytedeco.dnnl.stream;
+import org.bytedeco.javacpp.Pointer;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * Max or average pooling (padding excluded from the average) of channel-blocked N×C×H×W float arrays
+ * ({@link ChannelBlocks}) by oneDNN 2.5, with TensorFlow's 'same' padding: output ceil(in / stride), half
+ * the padding before and the odd pixel after. Training-mode max pooling keeps where each maximum was (oneDNN's
+ * workspace) for the backward pass of the same input.
+ */
+final class DnnlPooling implements AutoCloseable {
+    private final List<Pointer> owned = new ArrayList<>();
+    private final long[] outputDims;
+    private final primitive forward;
+    private final primitive backward;
+    private final memory source;
+    private final memory output;
+    private final memory outputGrad;
+    private final memory inputGrad;
+    private final memory workspace;
+
+    private DnnlPooling(long[] outputDims, pooling_forward.primitive_desc fpd, pooling_backward.primitive_desc bpd) {
+        this.outputDims = outputDims;
+        var cpu = DnnlConvolution.engine();
+        own(fpd);
+        own(bpd);
+        forward = own(new pooling_forward(fpd));
+        backward = own(new pooling_backward(bpd));
+        source = own(new memory(fpd.src_desc(), cpu, null));
+        output = own(new memory(fpd.dst_desc(), cpu, null));
+        outputGrad = own(new memory(bpd.diff_dst_desc(), cpu, null));
+        inputGrad = own(new memory(bpd.diff_src_desc(), cpu, null));
+        var ws = fpd.workspace_desc();
+        workspace = ws.get_size() > 0 ? own(new memory(ws, cpu)) : null;
+    }
+
+    /**
+     * Pooling of blocked arrays of {@code shape} over {@code kernel}×{@code kernel} windows at {@code stride};
+     * null when oneDNN 2.5 is unavailable or offers only its reference implementation.
+     */
+    static DnnlPooling forShape(long[] shape, boolean max, int kernel, int stride) {
+        if (!DnnlConvolution.enabled()) {
+            return null;
+        }
+        if (shape.length != 4 || !ChannelBlocks.fits(shape[1])) {
+            throw new IllegalArgumentException("blocked pooling takes N×C×H×W with a multiple of "
+                    + ChannelBlocks.BLOCK + " channels, got " + java.util.Arrays.toString(shape));
+        }
+        long outHeight = (shape[2] + stride - 1) / stride;
+        long outWidth = (shape[3] + stride - 1) / stride;
+        long padHeight = Math.max((outHeight - 1) * stride + kernel - shape[2], 0);
+        long padWidth = Math.max((outWidth - 1) * stride + kernel - shape[3], 0);
+        long[] padBefore = {padHeight / 2, padWidth / 2};
+        long[] padAfter = {padHeight - padBefore[0], padWidth - padBefore[1]};
+        long[] outputDims = {shape[0], shape[1], outHeight, outWidth};
+        var src = new memory.desc(shape, memory.data_type.f32, ChannelBlocks.TAG);
+        var dst = new memory.desc(outputDims, memory.data_type.f32, ChannelBlocks.TAG);
+        var kind = max ? algorithm.pooling_max : algorithm.pooling_avg_exclude_padding;
+        long[] strides = {stride, stride};
+        long[] window = {kernel, kernel};
+        var fd = new pooling_forward.desc(prop_kind.forward_training, kind, src, dst, strides, window, padBefore,
+                padAfter);
+        pooling_forward.primitive_desc fpd = DnnlConvolution.tryDescribe(
+                () -> new pooling_forward.primitive_desc(fd, DnnlConvolution.engine()));
+        if (fpd == null) {
+            return null;
+        }
+        var bd = new pooling_backward.desc(kind, src, dst, strides, window, padBefore, padAfter);
+        pooling_backward.primitive_desc bpd = DnnlConvolution.tryDescribe(
+                () -> new pooling_backward.primitive_desc(bd, DnnlConvolution.engine(), fpd));
+        if (bpd == null) {
+            fpd.close();
+            return null;
+        }
+        return new DnnlPooling(outputDims, fpd, bpd);
+    }
+
+    long[] outputDims() {
+        return outputDims.clone();
+    }
+
+    /** y = pool(x); a max pooling's workspace then belongs to {@code x} until the next call. */
+    void forward(INDArray x, INDArray y) {
+        source.set_data_handle(x.data().addressPointer());
+        output.set_data_handle(y.data().addressPointer());
+        IntMemoryMap args = new IntMemoryMap();
+        try {
+            args.put(DNNL_ARG_SRC, source);
+            args.put(DNNL_ARG_DST, output);
+            if (workspace != null) {
+                args.put(DNNL_ARG_WORKSPACE, workspace);
+            }
+            stream s = DnnlConvolution.stream();
+            forward.execute(s, args);
+            s._wait();
+        } finally {
+            args.close();
+        }
+    }
+
+    /** The input gradient {@code dx} for the output gradient {@code dy} of the last {@link #forward}. */
+    void backward(INDArray dy, INDArray dx) {
+        outputGrad.set_data_handle(dy.data().addressPointer());
+        inputGrad.set_data_handle(dx.data().addressPointer());
+        IntMemoryMap args = new IntMemoryMap();
+        try {
+            args.put(DNNL_ARG_DIFF_DST, outputGrad);
+            args.put(DNNL_ARG_DIFF_SRC, inputGrad);
+            if (workspace != null) {
+                args.put(DNNL_ARG_WORKSPACE, workspace);
+            }
+            stream s = DnnlConvolution.stream();
+            backward.execute(s, args);
+            s._wait();
+        } finally {
+            args.close();
+        }
+    }
+
+    @Override
+    public void close() {
+        for (Pointer p : owned) {
+            p.close();
+        }
+        owned.clear();
+    }
+
+    private <T extends Pointer> T own(T p) {
+        owned.add(p);
+        return p;
+    }
+}

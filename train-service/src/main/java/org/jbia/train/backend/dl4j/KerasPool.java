@@ -1,0 +1,44 @@
+package org.jbia.train.backend.dl4j;
+
+import java.util.Collection;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
+import org.deeplearning4j.optimize.api.TrainingListener;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.shade.jackson.annotation.JsonProperty;
+
+/**
+ * DL4J's pooling configuration; {@link KerasPoolLayer} pools channel-blocked arrays on oneDNN 2.5 where the
+ * graph's plan says so ({@link ChannelBlocks}), and leaves plain ones to DL4J.
+ */
+public class KerasPool extends SubsamplingLayer {
+    /** Whether input, output and their gradients are in {@link ChannelBlocks}' layout. */
+    @JsonProperty("blocked")
+    private boolean blocked;
+
+    /** For DL4J's JSON deserialisation. */
+    public KerasPool() {
+    }
+
+    static KerasPool of(SubsamplingLayer configured) {
+        return Dl4jLayers.copy(configured, new KerasPool());
+    }
+
+    public boolean isBlocked() {
+        return blocked;
+    }
+
+    public void setBlocked(boolean blocked) {
+        this.blocked = blocked;
+    }
+
+    @Override
+    public org.deeplearning4j.nn.api.Layer instantiate(NeuralNetConfiguration conf,
+                                                       Collection<TrainingListener> listeners, int index,
+                                                       INDArray paramsView, boolean initializeParams,
+                                                       DataType dataType) {
+        return Dl4jLayers.wire(new KerasPoolLayer(conf, dataType), this, conf, listeners, index, paramsView,
+                initializeParams);
+    }
+}

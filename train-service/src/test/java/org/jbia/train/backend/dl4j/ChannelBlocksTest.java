@@ -1,0 +1,260 @@
+package org.jbia.train.backend.dl4j;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.Supplier;
+import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
+import org.deeplearning4j.nn.conf.graph.LayerVertex;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.nn.workspace.ArrayType;
+import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
+import org.jbia.common.schema.TrainSpec;
+import org.jbia.train.model.BinaryLoss;
+import org.jbia.train.model.Layer;
+import org.jbia.train.model.NetworkSpec;
+import org.jbia.train.model.Networks;
+import org.jbia.train.model.OptimizerSpec;
+import org.jbia.train.model.PoolType;
+import org.jbia.train.model.Shape;
+import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * The channel-blocked layout between jBIA's layers: which arrays a graph's plan blocks, where a blocked
+ * array's elements lie, and that a network computes the same outputs, gradients and training steps with
+ * its plan applied as with every array plain.
+ */
+class ChannelBlocksTest {
+    private static final Dl4jBackend BACKEND = Dl4jBackend.instance();
+    private static final double RELATIVE = 1e-4;
+    private static final OptimizerSpec SGD = new OptimizerSpec("sgd", 0.05, 0.9, false, 0, 0.9, 0.999, false, 0.9,
+            OptimizerSpec.KERAS_EPSILON);
+
+    /**
+     * 16 and 32 channels throughout: stem → max pool → identity block → projection block (stride 2) →
+     * average pool → global average pool → dense → output.
+     */
+    private static NetworkSpec residual() {
+        Layer.Conv c16 = new Layer.Conv(16, 3, 1, "linear", "glorot_uniform", false, 0);
+        return new NetworkSpec("r", Shape.image(13, 13, 3), List.of(
+                c16, new Layer.BatchNorm(0.9, 1e-3), new Layer.Act("relu"),
+                new Layer.Pool(PoolType.MAX, 3, 2),
+                new Layer.Residual(List.of(c16, new Layer.BatchNorm(0.9, 1e-3), new Layer.Act("relu"), c16,
+                        new Layer.BatchNorm(0.9, 1e-3)), List.of(), "relu"),
+                new Layer.Residual(List.of(new Layer.Conv(32, 3, 2, "linear", "glorot_uniform", false, 0),
+                        new Layer.BatchNorm(0.9, 1e-3), new Layer.Act("relu"),
+                        new Layer.Conv(32, 3, 1, "linear", "glorot_uniform", false, 0),
+                        new Layer.BatchNorm(0.9, 1e-3)),
+                        List.of(new Layer.Conv(32, 1, 2, "linear", "glorot_uniform", false, 0),
+                                new Layer.BatchNorm(0.9, 1e-3)), "relu"),
+                new Layer.Pool(PoolType.AVERAGE, 3, 2), // 4 px: pads one pixel after, left out of the average
+                new Layer.GlobalAveragePool(),
+                new Layer.Dense(8, "relu", "glorot_uniform", 0),
+                new Layer.Output("glorot_uniform")));
+    }
+
+    /** Each vertex's layouts in name order: "p>B" a convolution from plain to blocked, "B" a batch norm or pool. */
+    private static Map<String, String> plan(ComputationGraphConfiguration conf) {
+        Map<String, String> plan = new TreeMap<>();
+        conf.getVertices().forEach((name, v) -> {
+            var layer = v instanceof LayerVertex lv ? lv.getLayerConf().getLayer() : null;
+            String layout = layer instanceof KerasConv c ? (c.isBlockedInput() ? "B" : "p") + ">"
+                    + (c.isBlockedOutput() ? "B" : "p")
+                    : layer instanceof KerasBatchNorm b ? (b.isBlocked() ? "B" : "p")
+                    : layer instanceof KerasPool p ? (p.isBlocked() ? "B" : "p")
+                    : layer instanceof KerasGlobalPool p ? (p.isBlockedInput() ? "B" : "p") + ">p"
+                    : null;
+            if (layout != null) {
+                plan.put(name, layout);
+            }
+        });
+        return plan;
+    }
+
+    private static ComputationGraphConfiguration configure(NetworkSpec net) {
+        return Dl4jGraphs.configure(net, SGD, BinaryLoss.of("binary_crossentropy", null), 3);
+    }
+
+    @Test
+    void planBlocksEveryArrayFromResNetsStemToItsGlobalPool() {
+        NetworkSpec net = Networks.build("resnet18", Map.of(), 67, 67, 3);
+        Map<String, String> plan = plan(configure(net));
+        assertThat(plan.get("000_conv")).as("the stem reads the network's plain input").isEqualTo("p>B");
+        assertThat(plan.get("066_global_average_pool")).isEqualTo("B>p");
+        assertThat(plan.values().stream().filter(l -> !l.equals("B") && !l.equals("B>B")).toList())
+                .as("every other layer blocked in and out").containsExactlyInAnyOrder("p>B", "B>p");
+        assertThat(plan).hasSize(20 + 20 + 1 + 1);
+    }
+
+    @Test
+    void planKeepsArraysThatReachDl4jLayersPlain() {
+        // AlexNet: LRN after the first two convolutions, and the flatten before the dense layers
+        Map<String, String> plan = plan(configure(Networks.build("alexnet", Map.of(), 67, 67, 3)));
+        assertThat(plan).containsEntry("000_conv", "p>p").containsEntry("001_max_pool", "p")
+                .containsEntry("003_conv", "p>p").containsEntry("006_conv", "p>B").containsEntry("007_conv", "B>B")
+                .containsEntry("008_conv", "B>p").containsEntry("009_max_pool", "p");
+        // channels that do not fill 16-channel blocks stay plain
+        NetworkSpec odd = new NetworkSpec("o", Shape.image(13, 13, 3), List.of(
+                new Layer.Conv(20, 3, 1, "relu", "glorot_uniform", true, 0),
+                new Layer.Conv(20, 3, 1, "relu", "glorot_uniform", true, 0),
+                new Layer.GlobalAveragePool(), new Layer.Output("glorot_uniform")));
+        assertThat(plan(configure(odd))).containsEntry("000_conv", "p>p").containsEntry("001_conv", "p>p")
+                .containsEntry("002_global_average_pool", "p>p");
+    }
+
+    @Test
+    void blockedArraysHoldSixteenChannelBlocksOfPixels() {
+        assumeTrue(ChannelBlocks.usable(), "oneDNN 2.5's blocked kernels run here");
+        int n = 2;
+        int c = 32;
+        int h = 3;
+        int w = 5;
+        INDArray plain = Nd4j.rand(DataType.FLOAT, n, c, h, w);
+        LayerWorkspaceMgr none = LayerWorkspaceMgr.noWorkspaces();
+        INDArray blocked = ChannelBlocks.toBlocked(plain, none, ArrayType.ACTIVATIONS);
+        assertThat(blocked.shape()).containsExactly(n, c, h, w);
+        float[] flat = blocked.data().asFloat();
+        for (int i = 0; i < n; i++) {
+            for (int ch = 0; ch < c; ch++) {
+                for (int y = 0; y < h; y++) {
+                    for (int x = 0; x < w; x++) {
+                        int at = i * c * h * w + (ch / 16) * h * w * 16 + (y * w + x) * 16 + ch % 16;
+                        assertThat(flat[at]).as("[%d, %d, %d, %d]", i, ch, y, x)
+                                .isEqualTo(plain.getFloat(i, ch, y, x));
+                    }
+                }
+            }
+        }
+        assertThat(ChannelBlocks.toPlain(blocked, none, ArrayType.ACTIVATIONS)).isEqualTo(plain);
+    }
+
+    @Test
+    void refusesArraysWhoseChannelsDoNotFillBlocks() {
+        assumeTrue(ChannelBlocks.usable(), "oneDNN 2.5's blocked kernels run here");
+        INDArray twenty = Nd4j.zeros(DataType.FLOAT, 2, 20, 3, 3);
+        assertThatThrownBy(() -> ChannelBlocks.toBlocked(twenty, LayerWorkspaceMgr.noWorkspaces(),
+                ArrayType.ACTIVATIONS)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("multiple of 16 channels").hasMessageContaining("[2,20,3,3]");
+        assertThatThrownBy(() -> DnnlBatchNorm.forShape(new long[] {2, 20, 3, 3}, 1e-3, false))
+                .hasMessageContaining("multiple of 16 channels").hasMessageContaining("[2, 20, 3, 3]");
+        assertThatThrownBy(() -> DnnlPooling.forShape(new long[] {2, 20, 3, 3}, true, 3, 2))
+                .hasMessageContaining("multiple of 16 channels").hasMessageContaining("[2, 20, 3, 3]");
+    }
+
+    /** Runs {@code body} with the blocked layouts switched on or off. */
+    private static <T> T withBlocks(boolean on, Supplier<T> body) {
+        String before = System.setProperty(ChannelBlocks.ENABLED_PROPERTY, Boolean.toString(on));
+        try {
+            return body.get();
+        } finally {
+            if (before == null) {
+                System.clearProperty(ChannelBlocks.ENABLED_PROPERTY);
+            } else {
+                System.setProperty(ChannelBlocks.ENABLED_PROPERTY, before);
+            }
+        }
+    }
+
+    /** Two copies of the residual network on the same non-trivial parameters. */
+    private static ComputationGraph[] pair() {
+        ComputationGraphConfiguration conf = configure(residual());
+        assertThat(plan(conf).values()).as("the residual test network is blocked throughout")
+                .containsOnly("p>B", "B", "B>B", "B>p");
+        ComputationGraph plain = new ComputationGraph(conf.clone());
+        plain.init();
+        ComputationGraph blocked = new ComputationGraph(conf.clone());
+        blocked.init();
+        Nd4j.getRandom().setSeed(11);
+        INDArray p = Nd4j.rand(DataType.FLOAT, plain.params().shape()).subi(0.5).muli(0.4);
+        plain.setParams(p);
+        blocked.setParams(p.dup());
+        return new ComputationGraph[] {plain, blocked};
+    }
+
+    private static INDArray[] batch(int n) {
+        Nd4j.getRandom().setSeed(5);
+        INDArray x = Nd4j.rand(DataType.FLOAT, n, 3, 13, 13).muli(2);
+        INDArray y = Nd4j.rand(DataType.FLOAT, n, 1).gt(0.5).castTo(DataType.FLOAT);
+        return new INDArray[] {x, y};
+    }
+
+    private static void assertClose(String what, INDArray actual, INDArray expected) {
+        double scale = expected.amaxNumber().doubleValue();
+        double diff = actual.sub(expected).amaxNumber().doubleValue();
+        assertThat(diff).as("%s: max |difference| %s against max |value| %s", what, diff, scale)
+                .isLessThanOrEqualTo(RELATIVE * Math.max(scale, 1e-6));
+    }
+
+    @Test
+    void blockedNetworkComputesWhatThePlainOneDoes() {
+        assumeTrue(ChannelBlocks.usable(), "oneDNN 2.5's blocked kernels run here");
+        ComputationGraph[] g = pair();
+        INDArray[] b = batch(8);
+        INDArray expected = withBlocks(false, () -> g[0].outputSingle(false, b[0]));
+        assertClose("inference output", withBlocks(true, () -> g[1].outputSingle(false, b[0])), expected);
+
+        for (int k = 0; k < 2; k++) {
+            ComputationGraph graph = g[k];
+            withBlocks(k == 1, () -> {
+                graph.setInputs(b[0]);
+                graph.setLabels(b[1]);
+                graph.computeGradientAndScore();
+                return null;
+            });
+        }
+        assertThat(g[1].score()).isCloseTo(g[0].score(), org.assertj.core.api.Assertions.within(1e-5));
+        Map<String, INDArray> plainGradients = g[0].gradient().gradientForVariable();
+        Map<String, INDArray> blockedGradients = g[1].gradient().gradientForVariable();
+        assertThat(blockedGradients.keySet()).containsExactlyInAnyOrderElementsOf(plainGradients.keySet());
+        assertThat(plainGradients.keySet()).anyMatch(k -> k.endsWith("_mean")).anyMatch(k -> k.endsWith("_gamma"))
+                .anyMatch(k -> k.startsWith("000_conv"));
+        for (String name : plainGradients.keySet()) {
+            assertClose("gradient " + name, blockedGradients.get(name), plainGradients.get(name));
+        }
+    }
+
+    @Test
+    void blockedTrainingStepsKeepParametersAndRunningStatisticsEqual() {
+        assumeTrue(ChannelBlocks.usable(), "oneDNN 2.5's blocked kernels run here");
+        ComputationGraph[] g = pair();
+        INDArray[] b = batch(8);
+        INDArray before = g[0].params().dup();
+        for (int step = 0; step < 3; step++) {
+            withBlocks(false, () -> {
+                g[0].fit(new INDArray[] {b[0]}, new INDArray[] {b[1]});
+                return null;
+            });
+            withBlocks(true, () -> {
+                g[1].fit(new INDArray[] {b[0]}, new INDArray[] {b[1]});
+                return null;
+            });
+        }
+        INDArray moved = g[0].params().sub(before);
+        assertThat(moved.amaxNumber().doubleValue()).as("the steps move the parameters").isGreaterThan(1e-2);
+        double diff = g[1].params().sub(g[0].params()).amaxNumber().doubleValue();
+        assertThat(diff).as("parameters after 3 steps").isLessThan(1e-3 * moved.amaxNumber().doubleValue());
+        assertClose("inference after 3 steps", withBlocks(true, () -> g[1].outputSingle(false, b[0])),
+                withBlocks(false, () -> g[0].outputSingle(false, b[0])));
+    }
+
+    @Test
+    void savedBlockedModelReloadsWithItsPlanAndPredictions() throws Exception {
+        assumeTrue(ChannelBlocks.usable(), "oneDNN 2.5's blocked kernels run here");
+        ComputationGraph g = pair()[1];
+        INDArray x = batch(4)[0];
+        INDArray expected = g.outputSingle(false, x);
+        var out = new java.io.ByteArrayOutputStream();
+        org.deeplearning4j.util.ModelSerializer.writeModel(g, out, true);
+        ComputationGraph reloaded = org.deeplearning4j.util.ModelSerializer.restoreComputationGraph(
+                new java.io.ByteArrayInputStream(out.toByteArray()), true);
+        assertThat(plan(reloaded.getConfiguration())).isEqualTo(plan(g.getConfiguration()));
+        assertThat(reloaded.outputSingle(false, x)).isEqualTo(expected);
+    }
+}
