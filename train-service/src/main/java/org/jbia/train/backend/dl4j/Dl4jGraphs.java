@@ -50,6 +50,9 @@ final class Dl4jGraphs {
                                                    long seed, boolean fuse) {
         ComputationGraphConfiguration.GraphBuilder g = new NeuralNetConfiguration.Builder()
                 .seed(seed)
+                // the loss averages over the batch itself (Dl4jLoss "averaged"): DL4J's division of every
+                // gradient by the batch size is one more pass over all parameters each step
+                .miniBatch(false)
                 .dataType(DataType.FLOAT)
                 .updater(updater(optimizer))
                 .trainingWorkspaceMode(WorkspaceMode.ENABLED)
@@ -216,7 +219,7 @@ final class Dl4jGraphs {
                     new ActivationLayer.Builder().activation(activation(r.activation())).build(), sum);
         }
         if (layer instanceof Layer.Output o) {
-            return addLayer(g, names.name("output"), new OutputLayer.Builder(new Dl4jLoss(loss))
+            return addLayer(g, names.name("output"), new OutputLayer.Builder(new Dl4jLoss(loss, true))
                     .nOut(1).activation(Activation.SIGMOID).weightInit(new KerasInit(o.init())).build(), in);
         }
         throw new IllegalArgumentException("layer " + layer + " is not known");

@@ -13,8 +13,9 @@ import org.nd4j.shade.jackson.annotation.JsonProperty;
 /**
  * {@link BinaryLoss} as a DL4J loss on the one sigmoid output unit.
  *
- * <p>DL4J divides the summed score and gradient by the batch size; this class scales them by
- * N / Σ weights, so that the batch loss is Σ wᵢ·lᵢ / Σ wᵢ. It also keeps the probabilities of the
+ * <p>The batch loss is Σ wᵢ·lᵢ / Σ wᵢ. jBIA's graphs switch off DL4J's division of the gradients by the
+ * batch size ({@code miniBatch(false)}) and this loss, "averaged", divides its gradient by Σ wᵢ itself;
+ * models saved before that ("averaged" false) leave the division to DL4J, so this loss scales by N / Σ wᵢ. It also keeps the probabilities of the
  * last training forward pass: DL4J exposes no output of a fit step, and recomputing them would cost
  * a second forward pass per batch.
  */
@@ -24,6 +25,9 @@ public final class Dl4jLoss implements ILossFunction {
     private String loss;
     @JsonProperty("weight")
     private double weight;
+    /** Whether the gradient and score are batch means here, DL4J's division by the batch size being off. */
+    @JsonProperty("averaged")
+    private boolean averaged;
 
     @JsonIgnore
     private transient BinaryLoss math;
@@ -33,9 +37,11 @@ public final class Dl4jLoss implements ILossFunction {
     private Dl4jLoss() {
     }
 
-    public Dl4jLoss(BinaryLoss loss) {
+    /** {@code averaged}: the graph's miniBatch is off, and this loss averages over the batch itself. */
+    public Dl4jLoss(BinaryLoss loss, boolean averaged) {
         this.loss = loss.name();
         this.weight = loss.positiveWeight();
+        this.averaged = averaged;
         this.math = loss;
     }
 
@@ -95,9 +101,9 @@ public final class Dl4jLoss implements ILossFunction {
         float[] p = probabilities(preOutput, activationFn);
         float[] y = labels.dup().castTo(org.nd4j.linalg.api.buffer.DataType.FLOAT).data().asFloat();
         lastProbabilities = p;
-        // sum scaled so that DL4J's division by N gives the weighted mean
+        // without "averaged", a sum scaled so that DL4J's division by N gives the weighted mean
         double mean = math().mean(p, y);
-        return average ? mean : mean * p.length;
+        return average || averaged ? mean : mean * p.length;
     }
 
     @Override
@@ -109,7 +115,7 @@ public final class Dl4jLoss implements ILossFunction {
         for (double v : w) {
             total += v;
         }
-        double scale = p.length / total;
+        double scale = (averaged ? 1 : p.length) / total;
         float[] g = new float[p.length];
         for (int i = 0; i < p.length; i++) {
             g[i] = (float) (scale * w[i] * math().gradientWrtLogit(p[i], y[i]));

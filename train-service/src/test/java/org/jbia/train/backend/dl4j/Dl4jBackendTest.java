@@ -19,6 +19,7 @@ import org.jbia.train.model.PoolType;
 import org.jbia.train.model.Shape;
 import org.jbia.common.schema.TrainSpec;
 import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.api.ndarray.INDArray;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -39,6 +40,25 @@ class Dl4jBackendTest {
                     .extracting(h -> h.getClass().getSimpleName()).isEqualTo("MKLDNNConvHelper");
             assertThat(helperOf(model.graph(), 1)).isNotNull()
                     .extracting(h -> h.getClass().getSimpleName()).isEqualTo("MKLDNNSubsamplingHelper");
+        }
+    }
+
+    @Test
+    void trainingStepsUpdateTheParametersInPlaceWithoutCopyingThem() {
+        NetworkSpec net = new NetworkSpec("t", Shape.image(8, 8, 1), List.of(
+                new Layer.Conv(4, 3, 1, "relu", "glorot_uniform", true, 0), new Layer.Flatten(),
+                new Layer.Output("glorot_uniform")));
+        try (Dl4jModel model = (Dl4jModel) BACKEND.create(net, SGD, BCE, 1)) {
+            ComputationGraph g = model.graph();
+            // DL4J's solver ends each step with setParams(params()), a full copy unless params() is the array itself
+            assertThat(g.params()).isSameAs(g.params());
+            INDArray before = g.params().dup();
+            ImageStack x = ImageStack.zeros(4, 8, 8, 1);
+            java.util.Arrays.fill(x.pixels(), 0.5f);
+            model.fit(x, new float[] {1, 0, 1, 0});
+            assertThat(g.params()).isSameAs(g.params());
+            assertThat(g.params().sub(before).amaxNumber().doubleValue()).as("the step moved the parameters")
+                    .isGreaterThan(0);
         }
     }
 
