@@ -6,9 +6,9 @@
 #   bench/train/bench.sh                          # 512 images x 2 epochs, 2 threads, alexnet and resnet18, 3 rounds
 #   IMAGES=64 EPOCHS=1 ROUNDS=1 bench/train/bench.sh   # a quick check that everything runs
 #   ARCHS=alexnet BACKENDS=libtorch THREADS=1 bench/train/bench.sh
-#   JENV=OMP_WAIT_POLICY=PASSIVE ARCHS=resnet18 BACKENDS=libtorch bench/train/bench.sh
-#                                                 # jBIA only under extra environment (here: the OpenMP
-#                                                 # waiting libtorch gets in a service that ran a DL4J job first)
+#   JENV=OMP_WAIT_POLICY=PASSIVE ARCHS=resnet18 BACKENDS=dl4j bench/train/bench.sh
+#                                                 # jBIA only under extra environment (here: passive OpenMP
+#                                                 # waiting instead of the bounded spin jBIA sets)
 # Each round runs PyTorch, then every backend, one after the other, and takes their ratios; the summary is
 # the median round's ratio with the lowest and highest: on a shared 2-core host one run's figures swing by
 # 20% and more, and a ratio of neighbouring runs is steadier than either figure.

@@ -20,11 +20,11 @@ public final class Dl4jBackend implements TrainingBackend {
     private static volatile Dl4jBackend instance;
 
     private final boolean oneDnn;
-    private final boolean passiveOpenMp;
+    private final String openMpWaiting;
     private final String description;
 
     private Dl4jBackend() {
-        passiveOpenMp = OpenMp.passiveWaiting(); // before ND4J loads libgomp
+        openMpWaiting = OpenMp.waiting(); // before ND4J loads libgomp
         oneDnn = OneDnn.enable();
         Properties env = Nd4j.getExecutioner().getEnvironmentInformation();
         description = "DL4J 1.0.0-M2.1, ND4J backend " + env.getProperty("backend")
@@ -33,7 +33,7 @@ public final class Dl4jBackend implements TrainingBackend {
                 + ", BLAS " + env.getProperty("blas.vendor") + ", threads " + Nd4j.getEnvironment().maxThreads()
                 + ", oneDNN helpers " + (oneDnn ? "on" : "off")
                 + ", convolutions on " + (DnnlConvolution.enabled() ? "oneDNN 2.5" : "libnd4j")
-                + ", OpenMP waiting " + (passiveOpenMp ? "passive" : "active");
+                + ", OpenMP waiting: " + openMpWaiting;
         LOG.log(System.Logger.Level.INFO, description);
     }
 
