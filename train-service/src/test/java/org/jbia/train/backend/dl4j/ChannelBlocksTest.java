@@ -221,6 +221,19 @@ class ChannelBlocksTest {
     }
 
     @Test
+    void layersWithoutOneDnnKernelsTakeTheirPlainPathsThroughCopies() {
+        assumeTrue(ChannelBlocks.usable(), "oneDNN 2.5's blocked kernels run here");
+        ShapePlans.missingForTests = true;
+        try {
+            // convolutions on libnd4j and jBIA's own backward passes, batch norm on the Java kernel, pooling on
+            // DL4J's: with blocked arrays each reads plain copies and writes blocked results
+            blockedNetworkComputesWhatThePlainOneDoes();
+        } finally {
+            ShapePlans.missingForTests = false;
+        }
+    }
+
+    @Test
     void blockedTrainingStepsKeepParametersAndRunningStatisticsEqual() {
         assumeTrue(ChannelBlocks.usable(), "oneDNN 2.5's blocked kernels run here");
         ComputationGraph[] g = pair();
