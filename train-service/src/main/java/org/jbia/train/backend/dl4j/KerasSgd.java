@@ -90,7 +90,10 @@ public final class KerasSgd implements IUpdater {
 
     static final class Updater implements GradientUpdater<KerasSgd> {
         private final KerasSgd config;
+        /** q = −v / lr, Keras' velocity over the learning rate (see {@link #applyUpdater}). */
         private INDArray velocity;
+        /** The learning rate of the last step, 0 before the first. */
+        private double previousLr;
 
         Updater(KerasSgd config) {
             this.config = config;
@@ -123,8 +126,10 @@ public final class KerasSgd implements IUpdater {
         }
 
         /**
-         * Turns the gradient into the step DL4J subtracts from the parameters, in three passes over the
-         * parameters rather than five (for AlexNet's 30 M parameters the update was a tenth of a step).
+         * Turns the gradient into the step DL4J subtracts from the parameters. The state is not Keras'
+         * velocity v (v ← m·v − lr·g, step −v) but q = −v / lr: q ← m·(lr′/lr)·q + g, lr′ the previous
+         * step's rate, and the step is lr·q; one pass over the parameters fewer than updating v (two
+         * passes, with DL4J's subtraction three, where there were four). The state is not saved with a model.
          */
         @Override
         public void applyUpdater(INDArray gradient, int iteration, int epoch) {
@@ -133,27 +138,28 @@ public final class KerasSgd implements IUpdater {
                 gradient.muli(lr);
                 return;
             }
-            // v ← m·v − lr·g
-            velocity.muli(config.momentum);
-            axpy(-lr, gradient, velocity);
+            // q ← m·(lr′/lr)·q + g; q is zero before the first step, so the first lr′ does not matter
+            double carried = config.momentum * (previousLr > 0 ? previousLr / lr : 1);
+            previousLr = lr;
+            scaledSum(velocity, carried, velocity, gradient);
             if (config.nesterov) {
-                // step = lr·g − m·v
+                // step = lr·g − m·v = lr·(g + m·q)
+                scaledSum(gradient, config.momentum, velocity, gradient);
                 gradient.muli(lr);
-                axpy(-config.momentum, velocity, gradient);
             } else {
-                // step = −v
-                velocity.muli(-1, gradient);
+                // step = −v = lr·q
+                velocity.muli(lr, gradient);
             }
         }
     }
 
     /**
-     * y ← a·x + y, in libnd4j's thread pool. Not OpenBLAS' axpy: after each call its worker thread spins on
-     * sched_yield for about a tenth of a second (OpenBLAS' thread timeout), and DL4J calls the updater once
-     * per block of parameters, dozens of times a step: 8% of a ResNet-18 step's CPU samples here went to
-     * that spinning, taken from oneDNN's threads on a two-core machine.
+     * z ← a·x + y in one pass, in libnd4j's thread pool. Not OpenBLAS' axpy: after each call its worker
+     * thread spins on sched_yield for about a tenth of a second (OpenBLAS' thread timeout), and DL4J calls the
+     * updater once per block of parameters, dozens of times a step: 8% of a ResNet-18 step's CPU samples here
+     * went to that spinning, taken from oneDNN's threads on a two-core machine.
      */
-    static void axpy(double a, INDArray x, INDArray y) {
-        Nd4j.exec(new Axpy(x, y, y, a));
+    static void scaledSum(INDArray z, double a, INDArray x, INDArray y) {
+        Nd4j.exec(new Axpy(x, y, z, a));
     }
 }

@@ -41,12 +41,47 @@ class KerasSgdTest {
                 v[i] = m * v[i] - lr * g[i];
                 double expected = nesterov ? lr * g[i] - m * v[i] : -v[i];
                 assertThat(gradient.getDouble(0, i)).as("step %d, element %d", step, i).isCloseTo(expected, within(1e-6));
-                assertThat(state.getDouble(0, i)).as("velocity %d, element %d", step, i).isCloseTo(v[i], within(1e-6));
+                // the state is Keras' velocity over the learning rate, negated
+                assertThat(-lr * state.getDouble(0, i)).as("velocity %d, element %d", step, i)
+                        .isCloseTo(v[i], within(1e-6));
             }
             assertThat(flat.getDouble(0, 0)).isZero();
             assertThat(flat.getDouble(0, 1)).isZero();
         }
         assertThat(stateArray.getDouble(0, 0)).isZero();
+    }
+
+    /** Keras' decay: lr_t = lr / (1 + decay·t), a new rate every step, the velocity carried across. */
+    @ParameterizedTest
+    @ValueSource(booleans = {false, true})
+    void stepsFollowKerasFormulasUnderADecayingLearningRate(boolean nesterov) {
+        Dl4jBackend.instance();
+        double lr = 0.1;
+        double decay = 0.5;
+        double m = 0.9;
+        int n = 4;
+        INDArray state = Nd4j.zeros(DataType.FLOAT, 1, n);
+        var schedule = new org.nd4j.linalg.schedule.InverseSchedule(
+                org.nd4j.linalg.schedule.ScheduleType.ITERATION, lr, decay, 1);
+        GradientUpdater<?> u = new KerasSgd(lr, schedule, m, nesterov).instantiate(state, true);
+        double[] v = new double[n];
+        java.util.Random r = new java.util.Random(4);
+        for (int step = 0; step < 4; step++) {
+            double rate = lr / (1 + decay * step);
+            double[] g = new double[n];
+            INDArray gradient = Nd4j.zeros(DataType.FLOAT, 1, n);
+            for (int i = 0; i < n; i++) {
+                g[i] = r.nextGaussian();
+                gradient.putScalar(0, i, g[i]);
+            }
+            u.applyUpdater(gradient, step, 0);
+            for (int i = 0; i < n; i++) {
+                v[i] = m * v[i] - rate * g[i];
+                double expected = nesterov ? rate * g[i] - m * v[i] : -v[i];
+                assertThat(gradient.getDouble(0, i)).as("step %d, element %d", step, i)
+                        .isCloseTo(expected, within(1e-6));
+            }
+        }
     }
 
     @Test
