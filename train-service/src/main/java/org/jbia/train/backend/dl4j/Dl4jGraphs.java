@@ -45,7 +45,10 @@ final class Dl4jGraphs {
         return configure(net, optimizer, loss, seed, true);
     }
 
-    /** With {@code fuse}, a batch norm followed by a ReLU becomes one layer (see {@link KerasBatchNorm}). */
+    /**
+     * With {@code fuse}, a batch norm followed by a ReLU becomes one layer (see {@link KerasBatchNorm}), and a
+     * residual block's addition and ReLU one vertex ({@link KerasAddRelu}).
+     */
     static ComputationGraphConfiguration configure(NetworkSpec net, OptimizerSpec optimizer, BinaryLoss loss,
                                                    long seed, boolean fuse) {
         ComputationGraphConfiguration.GraphBuilder g = new NeuralNetConfiguration.Builder()
@@ -211,6 +214,11 @@ final class Dl4jGraphs {
             String main = add(g, r.main(), in, names, loss);
             String shortcut = r.shortcut().isEmpty() ? in : add(g, r.shortcut(), in, names, loss);
             String sum = names.name("add");
+            if (names.fuse && "relu".equals(r.activation())) {
+                g.addVertex(sum, new KerasAddRelu(), main, shortcut);
+                names.name("activation"); // the names after it are those of the unfused graph
+                return sum;
+            }
             g.addVertex(sum, new ElementWiseVertex(ElementWiseVertex.Op.Add), main, shortcut);
             if ("linear".equals(r.activation())) {
                 return sum;

@@ -273,7 +273,16 @@ final class KerasBatchNormLayer extends BatchNormalization {
 
     private void put(Gradient gradient, String name, double[] values) {
         INDArray view = gradientViews.get(name);
-        view.assign(Nd4j.createFromArray(values).castTo(view.dataType()).reshape(view.shape()));
+        if (HostFloats.isDenseC(view) && view.length() == values.length) {
+            // written in place: four small native operations less per layer and step
+            float[] f = new float[values.length];
+            for (int c = 0; c < f.length; c++) {
+                f[c] = (float) values[c];
+            }
+            HostFloats.write(f, view);
+        } else {
+            view.assign(Nd4j.createFromArray(values).castTo(view.dataType()).reshape(view.shape()));
+        }
         gradient.setGradientFor(name, view);
     }
 

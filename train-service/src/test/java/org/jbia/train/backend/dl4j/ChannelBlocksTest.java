@@ -41,7 +41,7 @@ class ChannelBlocksTest {
      * 16 and 32 channels throughout: stem → max pool → identity block → projection block (stride 2) →
      * average pool → global average pool → dense → output.
      */
-    private static NetworkSpec residual() {
+    static NetworkSpec residual() {
         Layer.Conv c16 = new Layer.Conv(16, 3, 1, "linear", "glorot_uniform", false, 0);
         return new NetworkSpec("r", Shape.image(13, 13, 3), List.of(
                 c16, new Layer.BatchNorm(0.9, 1e-3), new Layer.Act("relu"),
