@@ -13,17 +13,12 @@ import static org.bytedeco.dnnl.global.dnnl.dnnl_fuse_norm_relu;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_use_global_stats;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_use_scaleshift;
 
-import java.util.ArrayList;
-import java.util.List;
-import org.bytedeco.dnnl.IntMemoryMap;
 import org.bytedeco.dnnl.batch_normalization_backward;
 import org.bytedeco.dnnl.batch_normalization_forward;
 import org.bytedeco.dnnl.global.dnnl.prop_kind;
 import org.bytedeco.dnnl.memory;
 import org.bytedeco.dnnl.primitive;
-import org.bytedeco.dnnl.stream;
 import org.bytedeco.javacpp.FloatPointer;
-import org.bytedeco.javacpp.Pointer;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
@@ -35,9 +30,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * which serves plain arrays: in the network it beat oneDNN's plain kernel). The batch variance is the
  * biased one, as DL4J's and jBIA's kernel use; the running averages stay with the layer.
  */
-final class DnnlBatchNorm implements AutoCloseable {
+final class DnnlBatchNorm extends DnnlPlan {
     private final int channels;
-    private final List<Pointer> owned = new ArrayList<>();
     private final double eps;
     private final int flags;
     private final primitive forward;
@@ -120,21 +114,15 @@ final class DnnlBatchNorm implements AutoCloseable {
         setScaleShift(gamma, beta);
         new FloatPointer(mean.get_data_handle()).put(runningMean, 0, channels);
         new FloatPointer(variance.get_data_handle()).put(runningVariance, 0, channels);
+        normalisation(x, y).run(inference);
+    }
+
+    /** The arguments both forward passes take: x, y, γ and β, and the statistics (read or written). */
+    private Arguments normalisation(INDArray x, INDArray y) {
         source.set_data_handle(x.data().addressPointer());
         output.set_data_handle(y.data().addressPointer());
-        IntMemoryMap args = new IntMemoryMap();
-        try {
-            args.put(DNNL_ARG_SRC, source);
-            args.put(DNNL_ARG_SCALE_SHIFT, scaleShift);
-            args.put(DNNL_ARG_MEAN, mean);
-            args.put(DNNL_ARG_VARIANCE, variance);
-            args.put(DNNL_ARG_DST, output);
-            stream s = DnnlConvolution.stream();
-            inference.execute(s, args);
-            s._wait();
-        } finally {
-            args.close();
-        }
+        return arguments().with(DNNL_ARG_SRC, source).with(DNNL_ARG_SCALE_SHIFT, scaleShift)
+                .with(DNNL_ARG_MEAN, mean).with(DNNL_ARG_VARIANCE, variance).with(DNNL_ARG_DST, output);
     }
 
     private void setScaleShift(float[] gamma, float[] beta) {
@@ -146,24 +134,7 @@ final class DnnlBatchNorm implements AutoCloseable {
     /** y = γ·(x − μ)/√(σ² + ε) + β over the batch's statistics (ReLU'd if fused); μ and σ² into the arrays given. */
     void forward(INDArray x, float[] gamma, float[] beta, INDArray y, double[] batchMean, double[] batchVariance) {
         setScaleShift(gamma, beta);
-        source.set_data_handle(x.data().addressPointer());
-        output.set_data_handle(y.data().addressPointer());
-        IntMemoryMap args = new IntMemoryMap();
-        try {
-            args.put(DNNL_ARG_SRC, source);
-            args.put(DNNL_ARG_SCALE_SHIFT, scaleShift);
-            args.put(DNNL_ARG_DST, output);
-            args.put(DNNL_ARG_MEAN, mean);
-            args.put(DNNL_ARG_VARIANCE, variance);
-            if (workspace != null) {
-                args.put(DNNL_ARG_WORKSPACE, workspace);
-            }
-            stream s = DnnlConvolution.stream();
-            forward.execute(s, args);
-            s._wait();
-        } finally {
-            args.close();
-        }
+        normalisation(x, y).with(DNNL_ARG_WORKSPACE, workspace).run(forward);
         read(mean, batchMean, 0);
         read(variance, batchVariance, 0);
     }
@@ -176,24 +147,10 @@ final class DnnlBatchNorm implements AutoCloseable {
         source.set_data_handle(x.data().addressPointer());
         outputGrad.set_data_handle(dy.data().addressPointer());
         inputGrad.set_data_handle(dx.data().addressPointer());
-        IntMemoryMap args = new IntMemoryMap();
-        try {
-            args.put(DNNL_ARG_SRC, source);
-            args.put(DNNL_ARG_MEAN, mean);
-            args.put(DNNL_ARG_VARIANCE, variance);
-            args.put(DNNL_ARG_DIFF_DST, outputGrad);
-            args.put(DNNL_ARG_SCALE_SHIFT, scaleShift);
-            args.put(DNNL_ARG_DIFF_SRC, inputGrad);
-            args.put(DNNL_ARG_DIFF_SCALE_SHIFT, scaleShiftGrad);
-            if (workspace != null) {
-                args.put(DNNL_ARG_WORKSPACE, workspace);
-            }
-            stream s = DnnlConvolution.stream();
-            backward.execute(s, args);
-            s._wait();
-        } finally {
-            args.close();
-        }
+        arguments().with(DNNL_ARG_SRC, source).with(DNNL_ARG_MEAN, mean).with(DNNL_ARG_VARIANCE, variance)
+                .with(DNNL_ARG_DIFF_DST, outputGrad).with(DNNL_ARG_SCALE_SHIFT, scaleShift)
+                .with(DNNL_ARG_DIFF_SRC, inputGrad).with(DNNL_ARG_DIFF_SCALE_SHIFT, scaleShiftGrad)
+                .with(DNNL_ARG_WORKSPACE, workspace).run(backward);
         read(scaleShiftGrad, dGamma, 0);
         read(scaleShiftGrad, dBeta, channels);
     }
@@ -204,18 +161,5 @@ final class DnnlBatchNorm implements AutoCloseable {
         for (int c = 0; c < channels; c++) {
             into[c] = f[c];
         }
-    }
-
-    @Override
-    public void close() {
-        for (Pointer p : owned) {
-            p.close();
-        }
-        owned.clear();
-    }
-
-    private <T extends Pointer> T own(T p) {
-        owned.add(p);
-        return p;
     }
 }

@@ -9,8 +9,6 @@ import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_DST;
 import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_SRC;
 import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_WEIGHTS;
 
-import java.util.ArrayList;
-import java.util.List;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.bytedeco.dnnl.IntMemoryMap;
@@ -42,7 +40,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * instance the input gradient of a three-channel convolution) is reported unavailable, and the caller
  * takes another way.
  */
-final class DnnlConvolution implements AutoCloseable {
+final class DnnlConvolution extends DnnlPlan {
     /** System property: "false" leaves convolutions to DL4J and libnd4j's oneDNN 2.3 (read at each pass). */
     static final String ENABLED_PROPERTY = "jbia.dl4j.onednn25";
     private static final Logger LOG = Logger.getLogger(DnnlConvolution.class.getName());
@@ -97,7 +95,6 @@ final class DnnlConvolution implements AutoCloseable {
     private static engine cpu;
 
     private final Geometry geometry;
-    private final List<Pointer> owned = new ArrayList<>();
     private final convolution_forward.primitive_desc forwardDesc;
     private final primitive forward;
     private final Operand source;
@@ -218,14 +215,6 @@ final class DnnlConvolution implements AutoCloseable {
         } finally {
             args.close();
         }
-    }
-
-    @Override
-    public void close() {
-        for (Pointer p : owned) {
-            p.close();
-        }
-        owned.clear();
     }
 
     /** The backward primitives, built on first use; null when either would be oneDNN's reference one. */
@@ -445,10 +434,6 @@ final class DnnlConvolution implements AutoCloseable {
         return pd;
     }
 
-    private <T extends Pointer> T own(T p) {
-        owned.add(p);
-        return p;
-    }
 
     private static Pointer address(INDArray a) {
         return a.data().addressPointer();

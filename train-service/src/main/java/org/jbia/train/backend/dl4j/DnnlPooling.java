@@ -6,17 +6,12 @@ import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_DST;
 import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_SRC;
 import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_WORKSPACE;
 
-import java.util.ArrayList;
-import java.util.List;
-import org.bytedeco.dnnl.IntMemoryMap;
 import org.bytedeco.dnnl.global.dnnl.algorithm;
 import org.bytedeco.dnnl.global.dnnl.prop_kind;
 import org.bytedeco.dnnl.memory;
 import org.bytedeco.dnnl.pooling_backward;
 import org.bytedeco.dnnl.pooling_forward;
 import org.bytedeco.dnnl.primitive;
-import org.bytedeco.dnnl.stream;
-import org.bytedeco.javacpp.Pointer;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
@@ -25,8 +20,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * the padding before and the odd pixel after. Training-mode max pooling keeps where each maximum was (oneDNN's
  * workspace) for the backward pass of the same input.
  */
-final class DnnlPooling implements AutoCloseable {
-    private final List<Pointer> owned = new ArrayList<>();
+final class DnnlPooling extends DnnlPlan {
     private final long[] outputDims;
     private final primitive forward;
     private final primitive backward;
@@ -100,50 +94,15 @@ final class DnnlPooling implements AutoCloseable {
     void forward(INDArray x, INDArray y) {
         source.set_data_handle(x.data().addressPointer());
         output.set_data_handle(y.data().addressPointer());
-        IntMemoryMap args = new IntMemoryMap();
-        try {
-            args.put(DNNL_ARG_SRC, source);
-            args.put(DNNL_ARG_DST, output);
-            if (workspace != null) {
-                args.put(DNNL_ARG_WORKSPACE, workspace);
-            }
-            stream s = DnnlConvolution.stream();
-            forward.execute(s, args);
-            s._wait();
-        } finally {
-            args.close();
-        }
+        arguments().with(DNNL_ARG_SRC, source).with(DNNL_ARG_DST, output).with(DNNL_ARG_WORKSPACE, workspace)
+                .run(forward);
     }
 
     /** The input gradient {@code dx} for the output gradient {@code dy} of the last {@link #forward}. */
     void backward(INDArray dy, INDArray dx) {
         outputGrad.set_data_handle(dy.data().addressPointer());
         inputGrad.set_data_handle(dx.data().addressPointer());
-        IntMemoryMap args = new IntMemoryMap();
-        try {
-            args.put(DNNL_ARG_DIFF_DST, outputGrad);
-            args.put(DNNL_ARG_DIFF_SRC, inputGrad);
-            if (workspace != null) {
-                args.put(DNNL_ARG_WORKSPACE, workspace);
-            }
-            stream s = DnnlConvolution.stream();
-            backward.execute(s, args);
-            s._wait();
-        } finally {
-            args.close();
-        }
-    }
-
-    @Override
-    public void close() {
-        for (Pointer p : owned) {
-            p.close();
-        }
-        owned.clear();
-    }
-
-    private <T extends Pointer> T own(T p) {
-        owned.add(p);
-        return p;
+        arguments().with(DNNL_ARG_DIFF_DST, outputGrad).with(DNNL_ARG_DIFF_SRC, inputGrad)
+                .with(DNNL_ARG_WORKSPACE, workspace).run(backward);
     }
 }

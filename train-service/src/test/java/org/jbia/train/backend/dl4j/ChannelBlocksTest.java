@@ -2,6 +2,8 @@ package org.jbia.train.backend.dl4j;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.jbia.train.backend.dl4j.GraphChecks.assertClose;
+import static org.jbia.train.backend.dl4j.GraphChecks.batch;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.util.List;
@@ -33,7 +35,6 @@ import org.nd4j.linalg.factory.Nd4j;
  */
 class ChannelBlocksTest {
     private static final Dl4jBackend BACKEND = Dl4jBackend.instance();
-    private static final double RELATIVE = 1e-4;
     private static final OptimizerSpec SGD = new OptimizerSpec("sgd", 0.05, 0.9, false, 0, 0.9, 0.999, false, 0.9,
             OptimizerSpec.KERAS_EPSILON);
 
@@ -178,19 +179,7 @@ class ChannelBlocksTest {
         return new ComputationGraph[] {plain, blocked};
     }
 
-    private static INDArray[] batch(int n) {
-        Nd4j.getRandom().setSeed(5);
-        INDArray x = Nd4j.rand(DataType.FLOAT, n, 3, 13, 13).muli(2);
-        INDArray y = Nd4j.rand(DataType.FLOAT, n, 1).gt(0.5).castTo(DataType.FLOAT);
-        return new INDArray[] {x, y};
-    }
 
-    private static void assertClose(String what, INDArray actual, INDArray expected) {
-        double scale = expected.amaxNumber().doubleValue();
-        double diff = actual.sub(expected).amaxNumber().doubleValue();
-        assertThat(diff).as("%s: max |difference| %s against max |value| %s", what, diff, scale)
-                .isLessThanOrEqualTo(RELATIVE * Math.max(scale, 1e-6));
-    }
 
     @Test
     void blockedNetworkComputesWhatThePlainOneDoes() {

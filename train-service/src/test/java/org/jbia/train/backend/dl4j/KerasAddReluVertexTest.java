@@ -2,6 +2,8 @@ package org.jbia.train.backend.dl4j;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
+import static org.jbia.train.backend.dl4j.GraphChecks.assertClose;
+import static org.jbia.train.backend.dl4j.GraphChecks.batch;
 
 import java.util.Map;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
@@ -19,7 +21,6 @@ import org.nd4j.linalg.factory.Nd4j;
  */
 class KerasAddReluVertexTest {
     private static final Dl4jBackend BACKEND = Dl4jBackend.instance();
-    private static final double RELATIVE = 1e-4;
     private static final OptimizerSpec SGD = new OptimizerSpec("sgd", 0.05, 0.9, false, 0, 0.9, 0.999, false, 0.9,
             OptimizerSpec.KERAS_EPSILON);
 
@@ -33,12 +34,6 @@ class KerasAddReluVertexTest {
         return g;
     }
 
-    private static void assertClose(String what, INDArray actual, INDArray expected) {
-        double scale = expected.amaxNumber().doubleValue();
-        double diff = actual.sub(expected).amaxNumber().doubleValue();
-        assertThat(diff).as("%s: max |difference| %s against max |value| %s", what, diff, scale)
-                .isLessThanOrEqualTo(RELATIVE * Math.max(scale, 1e-6));
-    }
 
     @Test
     void fusedResidualEndComputesWhatDl4jsAdditionAndReluDo() {
@@ -48,9 +43,9 @@ class KerasAddReluVertexTest {
         // the same parameters by name: the two graphs order their vertices, and so their flat parameters, apart
         ComputationGraph fused = graph(true);
         unfused.paramTable().forEach((name, value) -> fused.setParam(name, value.dup()));
-        Nd4j.getRandom().setSeed(5);
-        INDArray x = Nd4j.rand(DataType.FLOAT, 8, 3, 13, 13).muli(2);
-        INDArray y = Nd4j.rand(DataType.FLOAT, 8, 1).gt(0.5).castTo(DataType.FLOAT);
+        INDArray[] b = batch(8);
+        INDArray x = b[0];
+        INDArray y = b[1];
 
         assertClose("inference output", fused.outputSingle(false, x), unfused.outputSingle(false, x));
         for (ComputationGraph g : new ComputationGraph[] {fused, unfused}) {

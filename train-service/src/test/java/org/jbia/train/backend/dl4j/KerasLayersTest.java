@@ -1,6 +1,8 @@
 package org.jbia.train.backend.dl4j;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.jbia.train.backend.dl4j.GraphChecks.assertClose;
+import static org.jbia.train.backend.dl4j.GraphChecks.batch;
 
 import java.util.List;
 import java.util.Map;
@@ -36,7 +38,6 @@ import org.nd4j.linalg.factory.Nd4j;
  */
 class KerasLayersTest {
     private static final Dl4jBackend BACKEND = Dl4jBackend.instance();
-    private static final double RELATIVE = 1e-4;
 
     /**
      * Conv → pool → LRN → conv → BN → ReLU → dense → BN (on features) → dense → output; no dropout. The
@@ -107,19 +108,7 @@ class KerasLayersTest {
         return new ComputationGraph[] {ours, theirs};
     }
 
-    private static INDArray[] batch(int n) {
-        Nd4j.getRandom().setSeed(5);
-        INDArray x = Nd4j.rand(DataType.FLOAT, n, 3, 13, 13).muli(2);
-        INDArray y = Nd4j.rand(DataType.FLOAT, n, 1).gt(0.5).castTo(DataType.FLOAT);
-        return new INDArray[] {x, y};
-    }
 
-    private static void assertClose(String what, INDArray actual, INDArray expected) {
-        double scale = expected.amaxNumber().doubleValue();
-        double diff = actual.sub(expected).amaxNumber().doubleValue();
-        assertThat(diff).as("%s: max |difference| %s against max |value| %s", what, diff, scale)
-                .isLessThanOrEqualTo(RELATIVE * Math.max(scale, 1e-6));
-    }
 
     /**
      * Every vertex's output; where ours fused a batch norm and the ReLU after it, the fused layer's output
@@ -285,7 +274,7 @@ class KerasLayersTest {
         }
         for (int j = 0; j < x.length; j++) {
             assertThat((double) dx[j]).as("gradient %d", j).isCloseTo(numeric[j],
-                    org.assertj.core.api.Assertions.within(RELATIVE * largest));
+                    org.assertj.core.api.Assertions.within(GraphChecks.RELATIVE * largest));
         }
     }
 
