@@ -10,7 +10,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * Plumbing for jBIA's own DL4J layers ({@link KerasConv}, {@link KerasDense}, {@link KerasLrn},
- * {@link KerasBatchNorm}):
+ * {@link KerasBatchNorm}, {@link KerasPool}, {@link KerasGlobalPool}):
  * each is configured with DL4J's builder for the layer it replaces, then copied into a subclass whose
  * only change is the layer class it instantiates. The saved configuration names the subclass, so a
  * saved model reloads with the same implementation.
