@@ -28,10 +28,10 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * Without it, every convolution reorders its input, its output and both their gradients, each pass
  * (about 47 ms of a 533 ms ResNet-18 step of 32 images here), and batch norm runs outside oneDNN.
  *
- * <p>The contract: only jBIA's convolution, batch norm, pooling and global pooling (the last reads it through a
- * plain copy), and the element-wise operations between them (activation layers, residual additions,
- * scalings), ever see a blocked array; every other DL4J layer, the
- * network's input and its output see plain N×C×H×W. {@link #plan} decides this once per graph and records
+ * <p>The contract: only jBIA's convolution, batch norm, pooling and global pooling (the last reads it
+ * through a plain copy), and the element-wise operations between them (activation layers, residual
+ * additions, scalings), ever see a blocked array; every other DL4J layer, the network's input and its
+ * output see plain N×C×H×W. {@link #plan} decides this once per graph and records
  * it in the layer configurations, so a saved model keeps its plan. A plan applies only where {@link #usable()}
  * (ND4J on the CPU, oneDNN 2.5 loaded and enabled, its blocked kernels available on this processor, and
  * {@value #ENABLED_PROPERTY} not "false"); else every array is plain.
