@@ -4,6 +4,8 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
 import org.bytedeco.dnnl.memory;
 import org.bytedeco.dnnl.reorder;
 import org.deeplearning4j.nn.conf.CNN2DFormat;
@@ -93,6 +95,21 @@ final class ChannelBlocks {
         return reorder(HostFloats.dense(plain), memory.format_tag.nchw, TAG, workspaceMgr, type);
     }
 
+    /**
+     * Runs {@code pass} with a layer's input, the blocked array {@code blocked}, replaced by a plain copy
+     * ({@code setInput} sets the layer's input field), and puts {@code blocked} back after it: for the layers'
+     * DL4J paths, which read their input as plain N×C×H×W.
+     */
+    static <T> T withPlainInput(INDArray blocked, Consumer<INDArray> setInput, LayerWorkspaceMgr workspaceMgr,
+                                ArrayType copy, Supplier<T> pass) {
+        setInput.accept(toPlain(blocked, workspaceMgr, copy));
+        try {
+            return pass.get();
+        } finally {
+            setInput.accept(blocked);
+        }
+    }
+
     /** For the fallback paths only (a geometry oneDNN 2.5 does not run): the primitive is built per call. */
     private static INDArray reorder(INDArray from, memory.format_tag fromTag, memory.format_tag toTag,
                                     LayerWorkspaceMgr workspaceMgr, ArrayType type) {
@@ -116,12 +133,15 @@ final class ChannelBlocks {
     }
 
     /**
-     * Marks which of the graph's convolution inputs and outputs and batch norms are blocked. Arrays joined by
+     * Marks which of the graph's convolution inputs and outputs, batch norms, poolings and global-pooling
+     * inputs are blocked. Arrays joined by
      * element-wise operations (and a batch norm's input and output) must share a layout; such a group is
      * blocked when every array in it comes from a jBIA convolution, batch norm, pooling or element-wise
      * operation, goes only to those or to a global pooling, has a multiple of {@value #BLOCK} channels and is
      * neither the network's input nor its output. In ResNet-18 that is every array from the stem
-     * convolution's output to the global average pool's input.
+     * convolution's output to the global average pool's input. A blocked group always holds the convolution
+     * that produces it: following producers back through element-wise operations ends at a vertex of the
+     * group that is not one, and only a convolution may be that.
      */
     static void plan(ComputationGraphConfiguration conf) {
         Map<String, GraphVertex> vertices = conf.getVertices();
@@ -137,7 +157,6 @@ final class ChannelBlocks {
             }
         }
         Map<String, Boolean> blocked = new HashMap<>();
-        Map<String, Boolean> hasConvolution = new HashMap<>();
         for (String v : vertices.keySet()) {
             String root = find(group, v);
             GraphVertex vertex = vertices.get(v);
@@ -152,9 +171,6 @@ final class ChannelBlocks {
                         || lv.getLayerConf().getLayer() instanceof KerasGlobalPool);
             }
             blocked.put(root, ok);
-            if (vertex instanceof LayerVertex lv && lv.getLayerConf().getLayer() instanceof KerasConv) {
-                hasConvolution.put(root, true);
-            }
         }
         for (String v : conf.getNetworkInputs()) {
             blocked.put(find(group, v), false);
@@ -163,13 +179,10 @@ final class ChannelBlocks {
             if (!(vertices.get(v) instanceof LayerVertex lv)) {
                 continue;
             }
-            // a group with no convolution in it has no channel count to check, and nothing to gain
-            String root = find(group, v);
-            boolean out = blocked.get(root) && hasConvolution.getOrDefault(root, false);
+            boolean out = blocked.get(find(group, v));
             if (lv.getLayerConf().getLayer() instanceof KerasConv c) {
                 String in = find(group, inputs.get(v).get(0));
-                c.setBlockedInput(fits(c.getNIn()) && blocked.getOrDefault(in, false)
-                        && hasConvolution.getOrDefault(in, false));
+                c.setBlockedInput(fits(c.getNIn()) && blocked.getOrDefault(in, false));
                 c.setBlockedOutput(out);
             } else if (lv.getLayerConf().getLayer() instanceof KerasBatchNorm b) {
                 b.setBlocked(out);
@@ -177,7 +190,7 @@ final class ChannelBlocks {
                 p.setBlocked(out);
             } else if (lv.getLayerConf().getLayer() instanceof KerasGlobalPool p) {
                 String in = find(group, inputs.get(v).get(0));
-                p.setBlockedInput(blocked.getOrDefault(in, false) && hasConvolution.getOrDefault(in, false));
+                p.setBlockedInput(blocked.getOrDefault(in, false));
             }
         }
     }

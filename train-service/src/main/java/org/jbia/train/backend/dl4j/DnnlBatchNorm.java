@@ -131,7 +131,10 @@ final class DnnlBatchNorm extends DnnlPlan {
         ss.position(channels).put(beta, 0, channels);
     }
 
-    /** y = γ·(x − μ)/√(σ² + ε) + β over the batch's statistics (ReLU'd if fused); μ and σ² into the arrays given. */
+    /**
+     * y = γ·(x − μ)/√(σ² + ε) + β over the batch's statistics (ReLU'd if fused); μ and σ² into the arrays
+     * given.
+     */
     void forward(INDArray x, float[] gamma, float[] beta, INDArray y, double[] batchMean, double[] batchVariance) {
         setScaleShift(gamma, beta);
         normalisation(x, y).with(DNNL_ARG_WORKSPACE, workspace).run(forward);

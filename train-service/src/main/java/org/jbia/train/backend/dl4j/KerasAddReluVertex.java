@@ -45,7 +45,8 @@ final class KerasAddReluVertex extends ElementWiseVertex {
     @Override
     public Pair<Gradient, INDArray[]> doBackward(boolean tbptt, LayerWorkspaceMgr workspaceMgr) {
         if (!canDoBackward()) {
-            throw new IllegalStateException("cannot do the backward pass of " + vertexName + ": inputs or epsilon not set");
+            throw new IllegalStateException("cannot do the backward pass of " + vertexName
+                    + ": inputs or epsilon not set");
         }
         requireTwoOfOneShape();
         INDArray y = output;

@@ -97,12 +97,7 @@ final class KerasBatchNormLayer extends BatchNormalization {
             norm.forward(x, gamma, beta, y, batchMean, batchVariance);
             statisticsOf = x;
         } else {
-            double[] variance = runningVariance();
-            float[] v = new float[variance.length];
-            for (int c = 0; c < v.length; c++) {
-                v[c] = (float) variance[c];
-            }
-            norm.inference(x, gamma, beta, HostFloats.read(getParam(MEAN)), v, y);
+            norm.inference(x, gamma, beta, HostFloats.read(getParam(MEAN)), floats(runningVariance()), y);
         }
         return y;
     }
@@ -275,15 +270,19 @@ final class KerasBatchNormLayer extends BatchNormalization {
         INDArray view = gradientViews.get(name);
         if (HostFloats.isDenseC(view) && view.length() == values.length) {
             // written in place: four small native operations less per layer and step
-            float[] f = new float[values.length];
-            for (int c = 0; c < f.length; c++) {
-                f[c] = (float) values[c];
-            }
-            HostFloats.write(f, view);
+            HostFloats.write(floats(values), view);
         } else {
             view.assign(Nd4j.createFromArray(values).castTo(view.dataType()).reshape(view.shape()));
         }
         gradient.setGradientFor(name, view);
+    }
+
+    private static float[] floats(double[] d) {
+        float[] f = new float[d.length];
+        for (int i = 0; i < d.length; i++) {
+            f[i] = (float) d[i];
+        }
+        return f;
     }
 
     private static double[] doubles(INDArray a) {

@@ -95,16 +95,12 @@ final class KerasConvLayer extends ConvolutionLayer {
      * geometry oneDNN 2.5 runs only with its reference kernels.
      */
     private <T> T onPlainArrays(LayerWorkspaceMgr workspaceMgr, ArrayType copies, java.util.function.Supplier<T> pass) {
-        INDArray blocked = input;
         boolean copy = blockedInput();
         plainPass = true;
         try {
-            if (copy) {
-                input = ChannelBlocks.toPlain(blocked, workspaceMgr, copies);
-            }
-            return pass.get();
+            return copy ? ChannelBlocks.withPlainInput(input, in -> input = in, workspaceMgr, copies, pass)
+                    : pass.get();
         } finally {
-            input = blocked;
             plainPass = false;
         }
     }

@@ -29,13 +29,8 @@ final class KerasGlobalPoolLayer extends GlobalPoolingLayer {
         if (!blockedInput()) {
             return super.activate(training, workspaceMgr);
         }
-        INDArray blocked = input;
-        try {
-            input = ChannelBlocks.toPlain(blocked, workspaceMgr, ArrayType.FF_WORKING_MEM);
-            return super.activate(training, workspaceMgr);
-        } finally {
-            input = blocked;
-        }
+        return ChannelBlocks.withPlainInput(input, in -> input = in, workspaceMgr, ArrayType.FF_WORKING_MEM,
+                () -> super.activate(training, workspaceMgr));
     }
 
     @Override
@@ -43,14 +38,9 @@ final class KerasGlobalPoolLayer extends GlobalPoolingLayer {
         if (!blockedInput()) {
             return super.backpropGradient(epsilon, workspaceMgr);
         }
-        INDArray blocked = input;
-        try {
-            input = ChannelBlocks.toPlain(blocked, workspaceMgr, ArrayType.BP_WORKING_MEM);
-            Pair<Gradient, INDArray> g = super.backpropGradient(epsilon, workspaceMgr);
-            return new Pair<>(g.getFirst(),
-                    ChannelBlocks.toBlocked(g.getSecond(), workspaceMgr, ArrayType.ACTIVATION_GRAD));
-        } finally {
-            input = blocked;
-        }
+        Pair<Gradient, INDArray> g = ChannelBlocks.withPlainInput(input, in -> input = in, workspaceMgr,
+                ArrayType.BP_WORKING_MEM, () -> super.backpropGradient(epsilon, workspaceMgr));
+        return new Pair<>(g.getFirst(),
+                ChannelBlocks.toBlocked(g.getSecond(), workspaceMgr, ArrayType.ACTIVATION_GRAD));
     }
 }

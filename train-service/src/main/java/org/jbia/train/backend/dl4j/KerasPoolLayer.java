@@ -44,14 +44,9 @@ final class KerasPoolLayer extends SubsamplingLayer {
         assertInputSet(false);
         DnnlPooling p = pooling(input.shape());
         if (p == null) {
-            INDArray blocked = input;
-            try {
-                input = ChannelBlocks.toPlain(blocked, workspaceMgr, ArrayType.FF_WORKING_MEM);
-                return ChannelBlocks.toBlocked(super.activate(training, workspaceMgr), workspaceMgr,
-                        ArrayType.ACTIVATIONS);
-            } finally {
-                input = blocked;
-            }
+            INDArray y = ChannelBlocks.withPlainInput(input, in -> input = in, workspaceMgr,
+                    ArrayType.FF_WORKING_MEM, () -> super.activate(training, workspaceMgr));
+            return ChannelBlocks.toBlocked(y, workspaceMgr, ArrayType.ACTIVATIONS);
         }
         INDArray y = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, DataType.FLOAT, p.outputDims(), 'c');
         p.forward(input, y);
@@ -67,17 +62,12 @@ final class KerasPoolLayer extends SubsamplingLayer {
         assertInputSet(true);
         DnnlPooling p = pooling(input.shape());
         if (p == null) {
-            INDArray blocked = input;
-            try {
-                input = ChannelBlocks.toPlain(blocked, workspaceMgr, ArrayType.BP_WORKING_MEM);
-                Pair<Gradient, INDArray> g = super.backpropGradient(
-                        ChannelBlocks.toPlain(HostFloats.dense(epsilon), workspaceMgr, ArrayType.BP_WORKING_MEM),
-                        workspaceMgr);
-                return new Pair<>(g.getFirst(),
-                        ChannelBlocks.toBlocked(g.getSecond(), workspaceMgr, ArrayType.ACTIVATION_GRAD));
-            } finally {
-                input = blocked;
-            }
+            INDArray plainEpsilon = ChannelBlocks.toPlain(HostFloats.dense(epsilon), workspaceMgr,
+                    ArrayType.BP_WORKING_MEM);
+            Pair<Gradient, INDArray> g = ChannelBlocks.withPlainInput(input, in -> input = in, workspaceMgr,
+                    ArrayType.BP_WORKING_MEM, () -> super.backpropGradient(plainEpsilon, workspaceMgr));
+            return new Pair<>(g.getFirst(),
+                    ChannelBlocks.toBlocked(g.getSecond(), workspaceMgr, ArrayType.ACTIVATION_GRAD));
         }
         if (pooled != input) {
             // the maxima's positions come from a forward pass over this very input
