@@ -33,9 +33,13 @@ final class HostFloats {
         return isDenseC(a) ? a : a.castTo(DataType.FLOAT).dup('c');
     }
 
+    /**
+     * Whether {@code a} is float with its elements adjacent in C order. A vector's order flag says nothing
+     * of its layout: DL4J's rank-1 parameter and gradient views are flagged 'f' and are as dense as any.
+     */
     static boolean isDenseC(INDArray a) {
-        return a.dataType() == DataType.FLOAT && a.ordering() == 'c' && a.elementWiseStride() == 1
-                && a.data().length() >= a.length();
+        return a.dataType() == DataType.FLOAT && (a.ordering() == 'c' || a.rank() <= 1)
+                && a.elementWiseStride() == 1 && a.data().length() >= a.length();
     }
 
     private static void requireDense(INDArray a, long length) {
