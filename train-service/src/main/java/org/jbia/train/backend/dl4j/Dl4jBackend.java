@@ -7,6 +7,7 @@ import java.util.Properties;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.util.ModelSerializer;
+import org.jbia.train.backend.JitCompilers;
 import org.jbia.train.backend.TrainableModel;
 import org.jbia.train.backend.TrainingBackend;
 import org.jbia.train.model.BinaryLoss;
@@ -25,6 +26,7 @@ public final class Dl4jBackend implements TrainingBackend {
 
     private Dl4jBackend() {
         openMpWaiting = OpenMp.waiting(); // before ND4J loads libgomp
+        String jit = JitCompilers.lower();
         oneDnn = OneDnn.enable();
         Properties env = Nd4j.getExecutioner().getEnvironmentInformation();
         description = "DL4J 1.0.0-M2.1, ND4J backend " + env.getProperty("backend")
@@ -33,7 +35,7 @@ public final class Dl4jBackend implements TrainingBackend {
                 + ", BLAS " + env.getProperty("blas.vendor") + ", threads " + Nd4j.getEnvironment().maxThreads()
                 + ", oneDNN helpers " + (oneDnn ? "on" : "off")
                 + ", convolutions on " + (DnnlConvolution.enabled() ? "oneDNN 2.5" : "libnd4j")
-                + ", OpenMP waiting: " + openMpWaiting;
+                + ", OpenMP waiting: " + openMpWaiting + ", " + jit;
         LOG.log(System.Logger.Level.INFO, description);
     }
 
@@ -75,6 +77,7 @@ public final class Dl4jBackend implements TrainingBackend {
 
     @Override
     public TrainableModel create(NetworkSpec network, OptimizerSpec optimizer, BinaryLoss loss, long seed) {
+        JitCompilers.lower(); // compiler threads the JVM started since
         ComputationGraphConfiguration conf = Dl4jGraphs.configure(network, optimizer, loss, seed);
         ComputationGraph initialising = new ComputationGraph(conf.clone());
         initialising.init();

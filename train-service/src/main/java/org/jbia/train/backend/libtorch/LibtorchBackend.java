@@ -7,6 +7,7 @@ import ai.djl.pytorch.jni.LibUtils;
 import ai.djl.util.ClassLoaderUtils;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import org.jbia.train.backend.JitCompilers;
 import org.jbia.train.backend.TrainableModel;
 import org.jbia.train.backend.TrainingBackend;
 import org.jbia.train.model.BinaryLoss;
@@ -43,7 +44,7 @@ public final class LibtorchBackend implements TrainingBackend {
         description = "libtorch " + engine.getVersion() + " through DJL " + Engine.getDjlVersion()
                 + ", device " + device + (device.isGpu() ? " (" + engine.getGpuCount() + " GPUs visible)"
                 : " (" + Runtime.getRuntime().availableProcessors() + " cores)")
-                + ", natives " + LibUtils.getLibtorchPath();
+                + ", natives " + LibUtils.getLibtorchPath() + ", " + JitCompilers.lower();
         LOG.log(System.Logger.Level.INFO, describe());
     }
 
@@ -116,6 +117,7 @@ public final class LibtorchBackend implements TrainingBackend {
 
     @Override
     public TrainableModel create(NetworkSpec network, OptimizerSpec optimizer, BinaryLoss loss, long seed) {
+        JitCompilers.lower(); // compiler threads the JVM started since
         return LibtorchModel.create(this, network, optimizer, loss, seed);
     }
 
