@@ -59,6 +59,15 @@ class Dl4jBackendTest {
             assertThat(g.params()).isSameAs(g.params());
             assertThat(g.params().sub(before).amaxNumber().doubleValue()).as("the step moved the parameters")
                     .isGreaterThan(0);
+
+            // a model read back from its bundle, fine-tuned, is no different
+            try (Dl4jModel loaded = (Dl4jModel) BACKEND.load(net, model.save())) {
+                ComputationGraph l = loaded.graph();
+                assertThat(l.params()).isSameAs(l.params());
+                assertThat(l.params()).isEqualTo(g.params());
+                loaded.fit(x, new float[] {1, 0, 1, 0});
+                assertThat(l.params()).isSameAs(l.params());
+            }
         }
     }
 
