@@ -55,7 +55,7 @@ for arch in $ARCHS; do
       jout=$("${JAVA[@]}" --arch "$arch" --size "$SIZE" --images "$IMAGES" --epochs "$EPOCHS" --threads "$THREADS" \
              --batch "$BATCH" --backend "$backend" 2>/dev/null)
       if [ "$round" = 1 ]; then # the backend's description (engine, device, threads)
-        echo "$jout" | grep -E "^(DL4J|libtorch) " | head -1 | sed "s/^/$(printf '%-9s' "$backend") /" | cut -c1-170
+        echo "$jout" | grep -E "^(DL4J|libtorch) " | head -1 | sed "s/^/$(printf '%-9s' "$backend") /" | cut -c1-320
       fi
       jtrain=$(echo "$jout" | train_of)
       jinfer=$(echo "$jout" | infer_of)

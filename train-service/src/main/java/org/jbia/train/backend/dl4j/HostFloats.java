@@ -38,7 +38,7 @@ final class HostFloats {
      * of its layout: DL4J's rank-1 parameter and gradient views are flagged 'f' and are as dense as any.
      */
     static boolean isDenseC(INDArray a) {
-        return a.dataType() == DataType.FLOAT && (a.ordering() == 'c' || a.rank() <= 1)
+        return a.dataType() == DataType.FLOAT && (a.ordering() == 'c' || a.rank() <= 1 || a.isVector())
                 && a.elementWiseStride() == 1 && a.data().length() >= a.length();
     }
 

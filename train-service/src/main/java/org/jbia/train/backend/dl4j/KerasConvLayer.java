@@ -281,9 +281,7 @@ final class KerasConvLayer extends ConvolutionLayer {
 
     /** A gradient view oneDNN writes into directly: DL4J lays them out densely in its flat gradient. */
     private static INDArray requireView(INDArray view) {
-        boolean dense = view.isVector() ? view.dataType() == DataType.FLOAT && view.elementWiseStride() == 1
-                : HostFloats.isDenseC(view);
-        if (!dense) {
+        if (!HostFloats.isDenseC(view)) {
             throw new IllegalStateException("convolution gradient view is not dense C order: "
                     + view.shapeInfoToString());
         }

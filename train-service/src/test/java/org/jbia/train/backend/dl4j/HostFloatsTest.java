@@ -32,6 +32,13 @@ class HostFloatsTest {
             assertThat(HostFloats.read(v)).containsExactly(3f, 4f, 5f, 6f);
         }
 
+        INDArray rowView = Nd4j.create(DataType.FLOAT, new long[] {1, 10}, 'f').assign(flat.reshape(1, 10))
+                .get(NDArrayIndex.interval(0, 1), NDArrayIndex.interval(3, 7));
+        assertThat(rowView.ordering()).isEqualTo('f');
+        assertThat(rowView.shape()).containsExactly(1, 4);
+        assertThat(HostFloats.isDenseC(rowView)).as("a [1, n] row, as older bundles' views are").isTrue();
+        assertThat(HostFloats.read(rowView)).containsExactly(3f, 4f, 5f, 6f);
+
         HostFloats.write(new float[] {-1, -2, -3, -4}, fOrdered);
         assertThat(HostFloats.read(fFlat)).containsExactly(0f, 1f, 2f, -1f, -2f, -3f, -4f, 7f, 8f, 9f);
     }
