@@ -44,6 +44,11 @@ final class ChannelBlocks {
     /** Channels per block. */
     static final int BLOCK = 16;
     static final memory.format_tag TAG = memory.format_tag.nChw16c;
+    /**
+     * oneDNN's layout for the kernels of a convolution between blocked arrays (OIhw16i16o): an O×I×kH×kW
+     * array held as (O/16)×(I/16)×kH×kW tiles of 16 input by 16 output channels, output channel fastest.
+     */
+    static final memory.format_tag KERNEL_TAG = memory.format_tag.ABcd16b16a;
 
     private static volatile Boolean kernels;
 
@@ -79,7 +84,7 @@ final class ChannelBlocks {
 
     private static boolean probe() {
         var g = DnnlConvolution.Geometry.same(2, BLOCK, 6, 6, BLOCK, 3, 3, 1, 1, false);
-        try (DnnlConvolution conv = DnnlConvolution.forGeometry(g, true, true);
+        try (DnnlConvolution conv = DnnlConvolution.forGeometry(g, true, true, true);
              DnnlBatchNorm norm = DnnlBatchNorm.forShape(g.outputDims(), 1e-3, true)) {
             return conv != null && conv.backwardAvailable(true) && norm != null;
         }
@@ -108,6 +113,53 @@ final class ChannelBlocks {
         } finally {
             setInput.accept(blocked);
         }
+    }
+
+    /** Where element (o, i, y, x) of O×I×kH×kW kernels lies in a {@link #KERNEL_TAG} buffer. */
+    static long kernelIndex(long o, long i, long y, long x, long inputs, long kernelHeight, long kernelWidth) {
+        long tile = ((o / BLOCK) * (inputs / BLOCK) + i / BLOCK) * kernelHeight * kernelWidth + y * kernelWidth + x;
+        return tile * BLOCK * BLOCK + (i % BLOCK) * BLOCK + o % BLOCK;
+    }
+
+    /**
+     * Writes the plain O×I×kH×kW kernels {@code plain} into {@code blocked} in {@link #KERNEL_TAG}; both dense,
+     * of one shape, and may be the same array. A Java permutation, not a oneDNN reorder: a model whose
+     * kernels are stored blocked must load and run (through these copies) where oneDNN does not.
+     */
+    static void kernelsToBlocked(INDArray plain, INDArray blocked) {
+        permuteKernels(plain, blocked, true);
+    }
+
+    /** The inverse of {@link #kernelsToBlocked}. */
+    static void kernelsToPlain(INDArray blocked, INDArray plain) {
+        permuteKernels(blocked, plain, false);
+    }
+
+    private static void permuteKernels(INDArray from, INDArray to, boolean toBlocked) {
+        long[] s = from.shape();
+        if (s.length != 4 || !fits(s[0]) || !fits(s[1]) || !java.util.Arrays.equals(s, to.shape())) {
+            throw new IllegalArgumentException("blocked convolution kernels are O×I×kH×kW with multiples of " + BLOCK
+                    + " output and input channels, got " + java.util.Arrays.toString(s) + " into "
+                    + java.util.Arrays.toString(to.shape()));
+        }
+        float[] a = HostFloats.read(from);
+        float[] b = new float[a.length];
+        int p = 0;
+        for (long o = 0; o < s[0]; o++) {
+            for (long i = 0; i < s[1]; i++) {
+                for (long y = 0; y < s[2]; y++) {
+                    for (long x = 0; x < s[3]; x++, p++) {
+                        int q = (int) kernelIndex(o, i, y, x, s[1], s[2], s[3]);
+                        if (toBlocked) {
+                            b[q] = a[p];
+                        } else {
+                            b[p] = a[q];
+                        }
+                    }
+                }
+            }
+        }
+        HostFloats.write(b, to);
     }
 
     /** For the fallback paths only (a geometry oneDNN 2.5 does not run): the primitive is built per call. */
@@ -141,7 +193,8 @@ final class ChannelBlocks {
      * neither the network's input nor its output. In ResNet-18 that is every array from the stem
      * convolution's output to the global average pool's input. A blocked group always holds the convolution
      * that produces it: following producers back through element-wise operations ends at a vertex of the
-     * group that is not one, and only a convolution may be that.
+     * group that is not one, and only a convolution may be that. A convolution blocked in and out also
+     * keeps its kernels in {@link #KERNEL_TAG} when the blocked kernels run in this JVM.
      */
     static void plan(ComputationGraphConfiguration conf) {
         Map<String, GraphVertex> vertices = conf.getVertices();
@@ -184,6 +237,9 @@ final class ChannelBlocks {
                 String in = find(group, inputs.get(v).get(0));
                 c.setBlockedInput(fits(c.getNIn()) && blocked.getOrDefault(in, false));
                 c.setBlockedOutput(out);
+                // kept in the layout its blocked forward pass reads: no reorder of the kernels or their
+                // gradient each step; decided where the blocked kernels run, and saved with the model
+                c.setBlockedKernels(c.isBlockedInput() && out && usable());
             } else if (lv.getLayerConf().getLayer() instanceof KerasBatchNorm b) {
                 b.setBlocked(out);
             } else if (lv.getLayerConf().getLayer() instanceof KerasPool p) {

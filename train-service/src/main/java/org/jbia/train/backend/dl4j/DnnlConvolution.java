@@ -104,13 +104,14 @@ final class DnnlConvolution extends DnnlPlan {
     private Backward backward;
 
     private DnnlConvolution(Geometry g, convolution_forward.primitive_desc forwardDesc, boolean blockedSource,
-                            boolean blockedOutput) {
+                            boolean blockedOutput, boolean blockedKernels) {
         this.geometry = g;
         this.forwardDesc = own(forwardDesc);
         this.forward = own(new convolution_forward(forwardDesc));
         this.source = new Operand(user(g.sourceDims(), blockedSource ? ChannelBlocks.TAG : memory.format_tag.nchw),
                 forwardDesc.src_desc(), Arena.SOURCE);
-        this.kernels = new Operand(user(g.kernelDims(), memory.format_tag.oihw), forwardDesc.weights_desc(),
+        this.kernels = new Operand(user(g.kernelDims(), blockedKernels ? ChannelBlocks.KERNEL_TAG
+                : memory.format_tag.oihw), forwardDesc.weights_desc(),
                 Arena.KERNELS);
         this.output = new Operand(user(g.outputDims(), blockedOutput ? ChannelBlocks.TAG : memory.format_tag.nchw),
                 forwardDesc.dst_desc(), Arena.OUTPUT);
@@ -122,18 +123,21 @@ final class DnnlConvolution extends DnnlPlan {
      * platform, or only oneDNN's reference implementation for this geometry.
      */
     static DnnlConvolution forGeometry(Geometry g) {
-        return forGeometry(g, false, false);
+        return forGeometry(g, false, false, false);
     }
 
     /**
      * As {@link #forGeometry(Geometry)}, with the input (and its gradient) and the output (and its gradient)
-     * in {@link ChannelBlocks}' layout where {@code blockedSource} and {@code blockedOutput} say so.
+     * in {@link ChannelBlocks}' layout where {@code blockedSource} and {@code blockedOutput} say so, and the
+     * kernels (and their gradient) in {@link ChannelBlocks#KERNEL_TAG} where {@code blockedKernels} does.
      */
-    static DnnlConvolution forGeometry(Geometry g, boolean blockedSource, boolean blockedOutput) {
+    static DnnlConvolution forGeometry(Geometry g, boolean blockedSource, boolean blockedOutput,
+                                       boolean blockedKernels) {
         if (!enabled()) {
             return null;
         }
-        if (blockedSource && !ChannelBlocks.fits(g.channels()) || blockedOutput && !ChannelBlocks.fits(g.filters())) {
+        if (blockedSource && !ChannelBlocks.fits(g.channels()) || blockedOutput && !ChannelBlocks.fits(g.filters())
+                || blockedKernels && !(ChannelBlocks.fits(g.channels()) && ChannelBlocks.fits(g.filters()))) {
             throw new IllegalArgumentException("channel-blocked layout needs multiples of " + ChannelBlocks.BLOCK
                     + " channels, got " + g.channels() + " in and " + g.filters() + " out");
         }
@@ -145,7 +149,7 @@ final class DnnlConvolution extends DnnlPlan {
         if (pd == null) {
             return null;
         }
-        return new DnnlConvolution(g, pd, blockedSource, blockedOutput);
+        return new DnnlConvolution(g, pd, blockedSource, blockedOutput, blockedKernels);
     }
 
     Geometry geometry() {

@@ -3,6 +3,7 @@ package org.jbia.train.backend.dl4j;
 import java.util.Collection;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
+import org.deeplearning4j.nn.params.ConvolutionParamInitializer;
 import org.deeplearning4j.optimize.api.TrainingListener;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -23,6 +24,12 @@ public class KerasConv extends ConvolutionLayer {
     /** Whether the output and its gradient are in {@link ChannelBlocks}' layout. */
     @JsonProperty("blockedOutput")
     private boolean blockedOutput;
+    /**
+     * Whether the kernels, and their gradient, are stored in {@link ChannelBlocks#KERNEL_TAG} in the
+     * parameters (from initialisation on, and so in a saved model), not as plain O×I×kH×kW.
+     */
+    @JsonProperty("blockedKernels")
+    private boolean blockedKernels;
 
     /** For DL4J's JSON deserialisation. */
     public KerasConv() {
@@ -58,12 +65,26 @@ public class KerasConv extends ConvolutionLayer {
         this.blockedOutput = blockedOutput;
     }
 
+    public boolean isBlockedKernels() {
+        return blockedKernels;
+    }
+
+    public void setBlockedKernels(boolean blockedKernels) {
+        this.blockedKernels = blockedKernels;
+    }
+
     @Override
     public org.deeplearning4j.nn.api.Layer instantiate(NeuralNetConfiguration conf,
                                                        Collection<TrainingListener> listeners, int index,
                                                        INDArray paramsView, boolean initializeParams,
                                                        DataType dataType) {
-        return Dl4jLayers.wire(new KerasConvLayer(conf, dataType), this, conf, listeners, index, paramsView,
-                initializeParams);
+        KerasConvLayer layer = Dl4jLayers.wire(new KerasConvLayer(conf, dataType), this, conf, listeners, index,
+                paramsView, initializeParams);
+        if (initializeParams && blockedKernels) {
+            // the initialisers draw plain kernels
+            INDArray kernels = layer.getParam(ConvolutionParamInitializer.WEIGHT_KEY);
+            ChannelBlocks.kernelsToBlocked(kernels, kernels);
+        }
+        return layer;
     }
 }

@@ -44,6 +44,8 @@ final class KerasConvLayer extends ConvolutionLayer {
     private final ShapePlans<DnnlConvolution> plans = new ShapePlans<>();
     /** Set while a fallback pass runs on plain copies of channel-blocked arrays. */
     private boolean plainPass;
+    /** Set while a pass other than oneDNN 2.5's runs on a plain copy of blocked kernels. */
+    private boolean plainKernelsPass;
     /** The ReLU output of the last training forward pass, and the input it came from. */
     private INDArray trainingActivation;
     private INDArray trainingInput;
@@ -75,6 +77,11 @@ final class KerasConvLayer extends ConvolutionLayer {
         return !plainPass && ((KerasConv) layerConf()).isBlockedOutput() && ChannelBlocks.usable();
     }
 
+    /** Whether the kernels this pass reads, and the gradient it writes, are in {@link ChannelBlocks#KERNEL_TAG}. */
+    private boolean blockedKernels() {
+        return !plainKernelsPass && ((KerasConv) layerConf()).isBlockedKernels();
+    }
+
     /** The oneDNN 2.5 convolution for the current input and layouts, or null. */
     private DnnlConvolution dnnl() {
         if (!plainConvolution() || !DnnlConvolution.enabled()) {
@@ -82,12 +89,50 @@ final class KerasConvLayer extends ConvolutionLayer {
         }
         boolean blockedInput = blockedInput();
         boolean blockedOutput = blockedOutput();
+        boolean blockedKernels = blockedKernels();
         List<Long> key = List.of(input.size(0), input.size(1), input.size(2), input.size(3), blockedInput ? 1L : 0L,
-                blockedOutput ? 1L : 0L);
+                blockedOutput ? 1L : 0L, blockedKernels ? 1L : 0L);
         var c = layerConf();
         return plans.get(key, () -> DnnlConvolution.forGeometry(DnnlConvolution.Geometry.same(input.size(0),
                 input.size(1), input.size(2), input.size(3), c.getNOut(), c.getKernelSize()[0], c.getKernelSize()[1],
-                c.getStride()[0], c.getStride()[1], hasBias()), blockedInput, blockedOutput));
+                c.getStride()[0], c.getStride()[1], hasBias()), blockedInput, blockedOutput, blockedKernels));
+    }
+
+    /**
+     * Runs {@code pass}, a path other than oneDNN 2.5's, with blocked kernels replaced by a plain copy and,
+     * for a backward pass, their gradient view by a plain array, converted into the view afterwards.
+     */
+    private <T> T onPlainKernels(boolean backward, java.util.function.Supplier<T> pass) {
+        if (!blockedKernels()) {
+            return pass.get();
+        }
+        String key = ConvolutionParamInitializer.WEIGHT_KEY;
+        INDArray kernels = params.get(key);
+        INDArray kernelGrad = backward ? gradientViews.get(key) : null;
+        INDArray plain = Nd4j.createUninitializedDetached(DataType.FLOAT, kernels.shape());
+        ChannelBlocks.kernelsToPlain(kernels, plain);
+        INDArray plainGrad = backward ? Nd4j.createUninitializedDetached(DataType.FLOAT, kernels.shape()) : null;
+        params.put(key, plain);
+        if (backward) {
+            gradientViews.put(key, plainGrad);
+        }
+        plainKernelsPass = true;
+        try {
+            T result = pass.get();
+            if (backward) {
+                ChannelBlocks.kernelsToBlocked(plainGrad, kernelGrad);
+                if (result instanceof Pair<?, ?> p && p.getFirst() instanceof Gradient g) {
+                    g.setGradientFor(key, kernelGrad, 'c');
+                }
+            }
+            return result;
+        } finally {
+            plainKernelsPass = false;
+            params.put(key, kernels);
+            if (backward) {
+                gradientViews.put(key, kernelGrad);
+            }
+        }
     }
 
     /**
@@ -111,11 +156,11 @@ final class KerasConvLayer extends ConvolutionLayer {
         DnnlConvolution conv = dnnl();
         if (conv == null) {
             if (!blockedInput() && !blockedOutput()) {
-                return super.preOutput(training, forBackprop, workspaceMgr);
+                return onPlainKernels(false, () -> super.preOutput(training, forBackprop, workspaceMgr));
             }
             boolean blockedOutput = blockedOutput();
             Pair<INDArray, INDArray> z = onPlainArrays(workspaceMgr, ArrayType.FF_WORKING_MEM,
-                    () -> super.preOutput(training, forBackprop, workspaceMgr));
+                    () -> onPlainKernels(false, () -> super.preOutput(training, forBackprop, workspaceMgr)));
             return blockedOutput ? new Pair<>(ChannelBlocks.toBlocked(z.getFirst(), workspaceMgr,
                     ArrayType.ACTIVATIONS), null) : z;
         }
@@ -190,8 +235,13 @@ final class KerasConvLayer extends ConvolutionLayer {
                     ArrayType.ACTIVATION_GRAD)) : g;
         }
         if (!ownBackward()) {
-            return super.backpropGradient(epsilon, workspaceMgr);
+            return onPlainKernels(true, () -> super.backpropGradient(epsilon, workspaceMgr));
         }
+        return onPlainKernels(true, () -> productBackward(epsilon, workspaceMgr));
+    }
+
+    /** The matrix-product backward passes (see the class comment), on plain arrays and kernels. */
+    private Pair<Gradient, INDArray> productBackward(INDArray epsilon, LayerWorkspaceMgr workspaceMgr) {
         var c = layerConf();
         INDArray delta = outputGradient(epsilon, workspaceMgr);
         preOutput = null;

@@ -10,6 +10,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.Supplier;
+import org.bytedeco.dnnl.memory;
+import org.bytedeco.dnnl.reorder;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.graph.LayerVertex;
 import org.deeplearning4j.nn.graph.ComputationGraph;
@@ -92,6 +94,151 @@ class ChannelBlocksTest {
         assertThat(plan.values().stream().filter(l -> !l.equals("B") && !l.equals("B>B")).toList())
                 .as("every other layer blocked in and out").containsExactlyInAnyOrder("p>B", "B>p");
         assertThat(plan).hasSize(20 + 20 + 1 + 1);
+    }
+
+    @Test
+    void convolutionsBlockedInAndOutKeepBlockedKernels() {
+        assumeTrue(ChannelBlocks.usable(), "oneDNN 2.5's blocked kernels run here");
+        Map<String, Boolean> kernels = new TreeMap<>();
+        configure(Networks.build("resnet18", Map.of(), 67, 67, 3)).getVertices().forEach((name, v) -> {
+            if (v instanceof LayerVertex lv && lv.getLayerConf().getLayer() instanceof KerasConv c) {
+                kernels.put(name, c.isBlockedKernels());
+            }
+        });
+        assertThat(kernels).hasSize(20).containsEntry("000_conv", false);
+        assertThat(kernels.values().stream().filter(b -> b).count()).as("all but the stem").isEqualTo(19);
+    }
+
+    @Test
+    void blockedKernelsLieWhereOneDnnLooksForThem() {
+        assumeTrue(DnnlConvolution.enabled(), "oneDNN 2.5 runs here");
+        Nd4j.getRandom().setSeed(9);
+        long[] shape = {32, 48, 3, 2};
+        INDArray plain = Nd4j.rand(DataType.FLOAT, shape);
+        INDArray expected = Nd4j.createUninitialized(DataType.FLOAT, shape);
+        var engine = DnnlConvolution.engine();
+        try (var a = new memory(new memory.desc(shape, memory.data_type.f32, memory.format_tag.oihw), engine,
+                plain.data().addressPointer());
+             var b = new memory(new memory.desc(shape, memory.data_type.f32, ChannelBlocks.KERNEL_TAG), engine,
+                     expected.data().addressPointer());
+             var r = new reorder(a, b)) {
+            var stream = DnnlConvolution.stream();
+            r.execute(stream, a, b);
+            stream._wait();
+        }
+        INDArray blocked = Nd4j.createUninitialized(DataType.FLOAT, shape);
+        ChannelBlocks.kernelsToBlocked(plain, blocked);
+        assertThat(blocked).as("oneDNN's own reorder").isEqualTo(expected);
+        // element (o=17, i=33, y=2, x=1): tile (1, 2), position (2, 1), then input 1 and output 1 in the tile
+        assertThat(ChannelBlocks.kernelIndex(17, 33, 2, 1, 48, 3, 2)).isEqualTo(((1 * 3 + 2) * 6 + 2 * 2 + 1) * 256 + 16 + 1);
+        INDArray back = Nd4j.createUninitialized(DataType.FLOAT, shape);
+        ChannelBlocks.kernelsToPlain(blocked, back);
+        assertThat(back).isEqualTo(plain);
+        INDArray inPlace = plain.dup();
+        ChannelBlocks.kernelsToBlocked(inPlace, inPlace);
+        assertThat(inPlace).isEqualTo(expected);
+        assertThatThrownBy(() -> ChannelBlocks.kernelsToBlocked(Nd4j.zeros(DataType.FLOAT, 32, 20, 3, 3),
+                Nd4j.zeros(DataType.FLOAT, 32, 20, 3, 3))).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("multiples of 16 output and input channels").hasMessageContaining("[32, 20, 3, 3]");
+    }
+
+    /**
+     * The residual network twice on the same weights: with every convolution's kernels stored plain, and
+     * with them stored blocked where the plan says.
+     */
+    private static ComputationGraph[] kernelPair() {
+        ComputationGraphConfiguration blockedConf = configure(residual());
+        ComputationGraphConfiguration plainConf = blockedConf.clone();
+        long converted = plainConf.getVertices().values().stream()
+                .filter(v -> v instanceof LayerVertex lv && lv.getLayerConf().getLayer() instanceof KerasConv c
+                        && c.isBlockedKernels())
+                .peek(v -> ((KerasConv) ((LayerVertex) v).getLayerConf().getLayer()).setBlockedKernels(false))
+                .count();
+        assertThat(converted).as("every convolution but the stem").isEqualTo(5);
+        ComputationGraph plain = new ComputationGraph(plainConf);
+        plain.init();
+        ComputationGraph blocked = new ComputationGraph(blockedConf);
+        blocked.init();
+        Nd4j.getRandom().setSeed(13);
+        INDArray p = Nd4j.rand(DataType.FLOAT, plain.params().shape()).subi(0.5).muli(0.4);
+        plain.setParams(p);
+        blocked.setParams(p.dup());
+        for (var layer : blocked.getLayers()) {
+            if (layer.conf().getLayer() instanceof KerasConv c && c.isBlockedKernels()) {
+                INDArray w = layer.getParam("W");
+                ChannelBlocks.kernelsToBlocked(w, w);
+            }
+        }
+        return new ComputationGraph[] {plain, blocked};
+    }
+
+    /** The graph's parameters (or, with {@code gradients}, their gradients), every kernel plain. */
+    private static Map<String, INDArray> plainKernelsOf(ComputationGraph g, boolean gradients) {
+        Map<String, INDArray> out = new TreeMap<>();
+        for (var layer : g.getLayers()) {
+            Map<String, INDArray> table = gradients ? g.gradient().gradientForVariable() : null;
+            for (String name : layer.paramTable().keySet()) {
+                INDArray a = gradients ? table.get(layer.conf().getLayer().getLayerName() + "_" + name)
+                        : layer.getParam(name);
+                if (a == null) {
+                    continue;
+                }
+                if (name.equals("W") && layer.conf().getLayer() instanceof KerasConv c && c.isBlockedKernels()) {
+                    INDArray plain = Nd4j.createUninitialized(DataType.FLOAT, a.shape());
+                    ChannelBlocks.kernelsToPlain(a, plain);
+                    a = plain;
+                }
+                out.put(layer.conf().getLayer().getLayerName() + "_" + name, a.dup());
+            }
+        }
+        return out;
+    }
+
+    @Test
+    void blockedKernelsComputeAndTrainAsPlainOnes() {
+        assumeTrue(ChannelBlocks.usable(), "oneDNN 2.5's blocked kernels run here");
+        kernelsComputeAndTrainAlike();
+    }
+
+    @Test
+    void blockedKernelsReachPathsWithoutOneDnnAsPlainCopies() {
+        assumeTrue(ChannelBlocks.usable(), "oneDNN 2.5's blocked kernels run here");
+        ShapePlans.missingForTests = true;
+        try {
+            kernelsComputeAndTrainAlike();
+        } finally {
+            ShapePlans.missingForTests = false;
+        }
+    }
+
+    private static void kernelsComputeAndTrainAlike() {
+        ComputationGraph[] g = kernelPair();
+        INDArray[] b = batch(8);
+        assertClose("inference output", g[1].outputSingle(false, b[0]), g[0].outputSingle(false, b[0]));
+        for (ComputationGraph graph : g) {
+            graph.setInputs(b[0]);
+            graph.setLabels(b[1]);
+            graph.computeGradientAndScore();
+        }
+        assertThat(g[1].score()).isCloseTo(g[0].score(), org.assertj.core.api.Assertions.within(1e-5));
+        Map<String, INDArray> plainGradients = plainKernelsOf(g[0], true);
+        Map<String, INDArray> blockedGradients = plainKernelsOf(g[1], true);
+        assertThat(blockedGradients.keySet()).containsExactlyElementsOf(plainGradients.keySet())
+                .contains("004_conv_W", "016_conv_W");
+        plainGradients.forEach((name, expected) -> assertClose("gradient " + name, blockedGradients.get(name),
+                expected));
+
+        INDArray before = g[0].params().dup();
+        for (int step = 0; step < 3; step++) {
+            for (ComputationGraph graph : g) {
+                graph.fit(new INDArray[] {b[0]}, new INDArray[] {b[1]});
+            }
+        }
+        assertThat(g[0].params().sub(before).amaxNumber().doubleValue()).as("the steps move the parameters")
+                .isGreaterThan(1e-2);
+        Map<String, INDArray> plainParams = plainKernelsOf(g[0], false);
+        plainKernelsOf(g[1], false).forEach((name, actual) -> assertClose("parameter " + name + " after 3 steps",
+                actual, plainParams.get(name)));
     }
 
     @Test
