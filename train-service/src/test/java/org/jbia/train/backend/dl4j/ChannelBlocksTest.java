@@ -203,9 +203,14 @@ class ChannelBlocksTest {
     @Test
     void blockedKernelsReachPathsWithoutOneDnnAsPlainCopies() {
         assumeTrue(ChannelBlocks.usable(), "oneDNN 2.5's blocked kernels run here");
+        withoutOneDnnPlans(ChannelBlocksTest::kernelsComputeAndTrainAlike);
+    }
+
+    /** Runs {@code body} with every new oneDNN plan missing, as on a processor without its kernels. */
+    private static void withoutOneDnnPlans(Runnable body) {
         ShapePlans.missingForTests = true;
         try {
-            kernelsComputeAndTrainAlike();
+            body.run();
         } finally {
             ShapePlans.missingForTests = false;
         }
@@ -359,14 +364,9 @@ class ChannelBlocksTest {
     @Test
     void layersWithoutOneDnnKernelsTakeTheirPlainPathsThroughCopies() {
         assumeTrue(ChannelBlocks.usable(), "oneDNN 2.5's blocked kernels run here");
-        ShapePlans.missingForTests = true;
-        try {
-            // convolutions on libnd4j and jBIA's own backward passes, batch norm on the Java kernel, pooling on
-            // DL4J's: with blocked arrays each reads plain copies and writes blocked results
-            blockedNetworkComputesWhatThePlainOneDoes();
-        } finally {
-            ShapePlans.missingForTests = false;
-        }
+        // convolutions on libnd4j and jBIA's own backward passes, batch norm on the Java kernel, pooling on
+        // DL4J's: with blocked arrays each reads plain copies and writes blocked results
+        withoutOneDnnPlans(this::blockedNetworkComputesWhatThePlainOneDoes);
     }
 
     @Test
