@@ -17,6 +17,8 @@ import org.deeplearning4j.nn.conf.graph.GraphVertex;
 import org.deeplearning4j.nn.conf.graph.LayerVertex;
 import org.deeplearning4j.nn.conf.graph.ScaleVertex;
 import org.deeplearning4j.nn.conf.layers.ActivationLayer;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.nn.params.ConvolutionParamInitializer;
 import org.deeplearning4j.nn.workspace.ArrayType;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.nd4j.linalg.activations.impl.ActivationSoftmax;
@@ -160,6 +162,30 @@ final class ChannelBlocks {
             }
         }
         HostFloats.write(b, to);
+    }
+
+    /**
+     * Stores a loaded graph's blocked kernels plain, once, where blocked kernels do not run in this JVM (a
+     * model trained on a processor with oneDNN's AVX-512 kernels, loaded on one without, or with
+     * {@value #ENABLED_PROPERTY}=false): else every pass of such a convolution would convert a copy.
+     */
+    static void plainKernelsUnlessUsable(ComputationGraph graph) {
+        if (usable()) {
+            return;
+        }
+        for (org.deeplearning4j.nn.api.Layer layer : graph.getLayers()) {
+            if (layer.conf().getLayer() instanceof KerasConv c && c.isBlockedKernels()) {
+                INDArray kernels = layer.getParam(ConvolutionParamInitializer.WEIGHT_KEY);
+                kernelsToPlain(kernels, kernels);
+                c.setBlockedKernels(false);
+            }
+        }
+        // the configuration a later save writes, should it hold copies of the layers' configurations
+        graph.getConfiguration().getVertices().values().forEach(v -> {
+            if (v instanceof LayerVertex lv && lv.getLayerConf().getLayer() instanceof KerasConv c) {
+                c.setBlockedKernels(false);
+            }
+        });
     }
 
     /** For the fallback paths only (a geometry oneDNN 2.5 does not run): the primitive is built per call. */

@@ -93,7 +93,9 @@ public final class Dl4jBackend implements TrainingBackend {
     @Override
     public TrainableModel load(NetworkSpec network, byte[] saved) {
         try {
-            return new Dl4jModel(ModelSerializer.restoreComputationGraph(new ByteArrayInputStream(saved), false));
+            ComputationGraph graph = ModelSerializer.restoreComputationGraph(new ByteArrayInputStream(saved), false);
+            ChannelBlocks.plainKernelsUnlessUsable(graph);
+            return new Dl4jModel(graph);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read the DL4J model of the bundle", e);
         }

@@ -394,6 +394,39 @@ class ChannelBlocksTest {
     }
 
     @Test
+    void aModelWithBlockedKernelsLoadsWithPlainOnesWhereBlockedKernelsDoNotRun() {
+        assumeTrue(ChannelBlocks.usable(), "oneDNN 2.5's blocked kernels run here");
+        NetworkSpec net = residual();
+        try (Dl4jModel model = (Dl4jModel) BACKEND.create(net, SGD, BinaryLoss.of("binary_crossentropy", null), 3)) {
+            ComputationGraph g = model.graph();
+            INDArray x = batch(4)[0];
+            INDArray expected = g.outputSingle(false, x);
+            Map<String, INDArray> kernels = plainKernelsOf(g, false);
+            byte[] saved = model.save();
+
+            try (Dl4jModel again = (Dl4jModel) BACKEND.load(net, saved)) {
+                assertThat(plan(again.graph().getConfiguration())).isEqualTo(plan(g.getConfiguration()));
+                assertThat(again.graph().getLayers()).filteredOn(l -> l.conf().getLayer() instanceof KerasConv c
+                        && c.isBlockedKernels()).as("kept blocked where they run").hasSize(5);
+            }
+            try (Dl4jModel plain = withBlocks(false, () -> (Dl4jModel) BACKEND.load(net, saved))) {
+                ComputationGraph p = plain.graph();
+                assertThat(p.getLayers()).noneMatch(l -> l.conf().getLayer() instanceof KerasConv c
+                        && c.isBlockedKernels());
+                assertThat(p.getConfiguration().getVertices().values()).noneMatch(v -> v instanceof LayerVertex lv
+                        && lv.getLayerConf().getLayer() instanceof KerasConv c && c.isBlockedKernels());
+                // the stored kernels themselves are now plain: read as plain, they are the model's kernels
+                Map<String, INDArray> stored = new TreeMap<>();
+                for (var l : p.getLayers()) {
+                    l.paramTable().forEach((name, a) -> stored.put(l.conf().getLayer().getLayerName() + "_" + name, a));
+                }
+                kernels.forEach((name, a) -> assertThat(stored.get(name)).as(name).isEqualTo(a));
+                assertClose("predictions", withBlocks(false, () -> p.outputSingle(false, x)), expected);
+            }
+        }
+    }
+
+    @Test
     void savedBlockedModelReloadsWithItsPlanAndPredictions() throws Exception {
         assumeTrue(ChannelBlocks.usable(), "oneDNN 2.5's blocked kernels run here");
         ComputationGraph g = pair()[1];
