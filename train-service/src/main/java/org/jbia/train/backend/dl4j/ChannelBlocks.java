@@ -1,9 +1,11 @@
 package org.jbia.train.backend.dl4j;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.bytedeco.dnnl.memory;
@@ -26,33 +28,59 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * oneDNN's 16-channel blocked layout (nChw16c) for the activations and gradients that pass between jBIA's
- * own layers. Such an array keeps its N×C×H×W shape, but its buffer holds, image by image, C/16 blocks of
- * H×W pixels of 16 channels each: the layout oneDNN's direct convolution and batch-norm kernels work in.
- * Without it, every convolution reorders its input, its output and both their gradients, each pass
- * (about 47 ms of a 533 ms ResNet-18 step of 32 images here), and batch norm runs outside oneDNN.
+ * oneDNN's channel-blocked layout (nChw16c, or nChw8c on processors without AVX-512) for the activations and
+ * gradients that pass between jBIA's own layers. Such an array keeps its N×C×H×W shape, but its buffer holds,
+ * image by image, C/b blocks of H×W pixels of b channels each: the layout oneDNN's direct convolution and
+ * batch-norm kernels work in. Without it, every convolution reorders its input, its output and both their
+ * gradients, each pass (about 47 ms of a 533 ms ResNet-18 step of 32 images on an AVX-512 machine), and
+ * batch norm runs outside oneDNN.
  *
  * <p>The contract: only jBIA's convolution, batch norm, pooling and global pooling (the last reads it
  * through a plain copy), and the element-wise operations between them (activation layers, residual
  * additions, scalings), ever see a blocked array; every other DL4J layer, the network's input and its
  * output see plain N×C×H×W. {@link #plan} decides this once per graph and records
- * it in the layer configurations, so a saved model keeps its plan. A plan applies only where {@link #usable()}
- * (ND4J on the CPU, oneDNN 2.5 loaded and enabled, its blocked kernels available on this processor, and
+ * it in the layer configurations, so a saved model keeps its plan. A plan blocks only arrays with a multiple
+ * of {@value #BLOCK} channels, which fill blocks of either size, so it holds on any processor; the block size
+ * is this processor's ({@link #layout()}). A plan applies only where {@link #usable()} (ND4J on the CPU,
+ * oneDNN 2.5 loaded and enabled, its blocked kernels available on this processor, and
  * {@value #ENABLED_PROPERTY} not "false"); else every array is plain.
  */
 final class ChannelBlocks {
     /** System property: "false" keeps every array plain, with oneDNN 2.5 still on (read at each pass). */
     static final String ENABLED_PROPERTY = "jbia.dl4j.channelblocks";
-    /** Channels per block. */
+    /** The channel counts a plan blocks are multiples of this: they fill blocks of every {@link Layout}. */
     static final int BLOCK = 16;
-    static final memory.format_tag TAG = memory.format_tag.nChw16c;
-    /**
-     * oneDNN's layout for the kernels of a convolution between blocked arrays (OIhw16i16o): an O×I×kH×kW
-     * array held as (O/16)×(I/16)×kH×kW tiles of 16 input by 16 output channels, output channel fastest.
-     */
-    static final memory.format_tag KERNEL_TAG = memory.format_tag.ABcd16b16a;
 
-    private static volatile Boolean kernels;
+    /** A block size, with oneDNN's tags for blocked activations and for the kernels between them. */
+    enum Layout {
+        /** AVX-512's: nChw16c, and kernels in (O/16)×(I/16)×kH×kW tiles of 16 inputs by 16 outputs (OIhw16i16o). */
+        SIXTEEN(16, memory.format_tag.nChw16c, memory.format_tag.ABcd16b16a),
+        /** AVX2's: nChw8c, and OIhw8i8o kernels. */
+        EIGHT(8, memory.format_tag.nChw8c, memory.format_tag.ABcd8b8a);
+
+        final int block;
+        final memory.format_tag activations;
+        /** The kernels' tag: output channel fastest within a tile, then input channel. */
+        final memory.format_tag kernels;
+
+        Layout(int block, memory.format_tag activations, memory.format_tag kernels) {
+            this.block = block;
+            this.activations = activations;
+            this.kernels = kernels;
+        }
+
+        static Layout ofBlock(int block) {
+            for (Layout l : values()) {
+                if (l.block == block) {
+                    return l;
+                }
+            }
+            throw new IllegalArgumentException("channel block of " + block + " channels: allowed are 16 and 8");
+        }
+    }
+
+    /** The probe's answer; {@link Optional#empty()} when no layout has oneDNN kernels here. */
+    private static volatile Optional<Layout> layout;
 
     private ChannelBlocks() {
     }
@@ -64,42 +92,61 @@ final class ChannelBlocks {
 
     /**
      * Whether planned blocked layouts apply in this JVM: oneDNN 2.5 is enabled and its optimised blocked
-     * convolution and batch-norm kernels run on this processor (an AVX2-only one, say, has none for 16-channel
-     * blocks).
+     * convolution and batch-norm kernels run on this processor for some {@link Layout}.
      */
     static boolean usable() {
-        if (!DnnlConvolution.enabled() || "false".equalsIgnoreCase(System.getProperty(ENABLED_PROPERTY))) {
-            return false;
+        return DnnlConvolution.enabled() && !"false".equalsIgnoreCase(System.getProperty(ENABLED_PROPERTY))
+                && layout() != null;
+    }
+
+    /**
+     * The blocked layout oneDNN 2.5's optimised kernels work in on this processor: 16-channel blocks where
+     * they run (AVX-512), else 8-channel ones (AVX2), else null; whatever {@value #ENABLED_PROPERTY} says.
+     */
+    static Layout layout() {
+        if (!DnnlConvolution.enabled()) {
+            return null;
         }
-        Boolean k = kernels;
-        if (k == null) {
+        Optional<Layout> l = layout;
+        if (l == null) {
             synchronized (ChannelBlocks.class) {
-                k = kernels;
-                if (k == null) {
-                    k = probe();
-                    kernels = k;
+                l = layout;
+                if (l == null) {
+                    l = Arrays.stream(Layout.values()).filter(ChannelBlocks::runs).findFirst();
+                    layout = l;
                 }
             }
         }
-        return k;
+        return l.orElse(null);
     }
 
-    private static boolean probe() {
+    /** Whether a blocked convolution, forward and backward, and a blocked batch norm run optimised in {@code l}. */
+    private static boolean runs(Layout l) {
         var g = DnnlConvolution.Geometry.same(2, BLOCK, 6, 6, BLOCK, 3, 3, 1, 1, false);
-        try (DnnlConvolution conv = DnnlConvolution.forGeometry(g, true, true, true);
-             DnnlBatchNorm norm = DnnlBatchNorm.forShape(g.outputDims(), 1e-3, true)) {
+        try (DnnlConvolution conv = DnnlConvolution.forGeometry(g, l, true, true, true);
+             DnnlBatchNorm norm = DnnlBatchNorm.forShape(g.outputDims(), 1e-3, true, l)) {
             return conv != null && conv.backwardAvailable(true) && norm != null;
         }
     }
 
     /** A plain N×C×H×W copy of the blocked array {@code blocked}, allocated as {@code type}. */
     static INDArray toPlain(INDArray blocked, LayerWorkspaceMgr workspaceMgr, ArrayType type) {
-        return reorder(blocked, TAG, memory.format_tag.nchw, workspaceMgr, type);
+        return reorder(blocked, active().activations, memory.format_tag.nchw, workspaceMgr, type);
     }
 
     /** A blocked copy of the plain N×C×H×W array {@code plain}, allocated as {@code type}. */
     static INDArray toBlocked(INDArray plain, LayerWorkspaceMgr workspaceMgr, ArrayType type) {
-        return reorder(HostFloats.dense(plain), memory.format_tag.nchw, TAG, workspaceMgr, type);
+        return reorder(HostFloats.dense(plain), memory.format_tag.nchw, active().activations, workspaceMgr, type);
+    }
+
+    /** This processor's layout, where blocked arrays exist at all. */
+    static Layout active() {
+        Layout l = layout();
+        if (l == null) {
+            throw new IllegalStateException("no channel-blocked layout runs here: oneDNN 2.5 is off or has no"
+                    + " blocked kernels for this processor");
+        }
+        return l;
     }
 
     /**
@@ -117,32 +164,37 @@ final class ChannelBlocks {
         }
     }
 
-    /** Where element (o, i, y, x) of O×I×kH×kW kernels lies in a {@link #KERNEL_TAG} buffer. */
-    static long kernelIndex(long o, long i, long y, long x, long inputs, long kernelHeight, long kernelWidth) {
-        long tile = ((o / BLOCK) * (inputs / BLOCK) + i / BLOCK) * kernelHeight * kernelWidth + y * kernelWidth + x;
-        return tile * BLOCK * BLOCK + (i % BLOCK) * BLOCK + o % BLOCK;
+    /**
+     * Where element (o, i, y, x) of O×I×kH×kW kernels lies in a buffer of {@link Layout#kernels} with
+     * {@code block}-channel tiles.
+     */
+    static long kernelIndex(long o, long i, long y, long x, long inputs, long kernelHeight, long kernelWidth,
+                            int block) {
+        long tile = ((o / block) * (inputs / block) + i / block) * kernelHeight * kernelWidth + y * kernelWidth + x;
+        return tile * block * block + (i % block) * block + o % block;
     }
 
     /**
-     * Writes the plain O×I×kH×kW kernels {@code plain} into {@code blocked} in {@link #KERNEL_TAG}; both dense,
-     * of one shape, and may be the same array. A Java permutation, not a oneDNN reorder: a model whose
-     * kernels are stored blocked must load and run (through these copies) where oneDNN does not.
+     * Writes the plain O×I×kH×kW kernels {@code plain} into {@code blocked} in {@code block}-channel tiles
+     * ({@link Layout#kernels}); both dense, of one shape, and may be the same array. A Java permutation, not a
+     * oneDNN reorder: a model whose kernels are stored blocked must load and run (through these copies) where
+     * oneDNN does not.
      */
-    static void kernelsToBlocked(INDArray plain, INDArray blocked) {
-        permuteKernels(plain, blocked, true);
+    static void kernelsToBlocked(INDArray plain, INDArray blocked, int block) {
+        permuteKernels(plain, blocked, true, block);
     }
 
     /** The inverse of {@link #kernelsToBlocked}. */
-    static void kernelsToPlain(INDArray blocked, INDArray plain) {
-        permuteKernels(blocked, plain, false);
+    static void kernelsToPlain(INDArray blocked, INDArray plain, int block) {
+        permuteKernels(blocked, plain, false, block);
     }
 
-    private static void permuteKernels(INDArray from, INDArray to, boolean toBlocked) {
+    private static void permuteKernels(INDArray from, INDArray to, boolean toBlocked, int block) {
+        Layout.ofBlock(block);
         long[] s = from.shape();
-        if (s.length != 4 || !fits(s[0]) || !fits(s[1]) || !java.util.Arrays.equals(s, to.shape())) {
-            throw new IllegalArgumentException("blocked convolution kernels are O×I×kH×kW with multiples of " + BLOCK
-                    + " output and input channels, got " + java.util.Arrays.toString(s) + " into "
-                    + java.util.Arrays.toString(to.shape()));
+        if (s.length != 4 || s[0] % block != 0 || s[1] % block != 0 || !Arrays.equals(s, to.shape())) {
+            throw new IllegalArgumentException("blocked convolution kernels are O×I×kH×kW with multiples of " + block
+                    + " output and input channels, got " + Arrays.toString(s) + " into " + Arrays.toString(to.shape()));
         }
         float[] a = HostFloats.read(from);
         float[] b = new float[a.length];
@@ -151,7 +203,7 @@ final class ChannelBlocks {
             for (long i = 0; i < s[1]; i++) {
                 for (long y = 0; y < s[2]; y++) {
                     for (long x = 0; x < s[3]; x++, p++) {
-                        int q = (int) kernelIndex(o, i, y, x, s[1], s[2], s[3]);
+                        int q = (int) kernelIndex(o, i, y, x, s[1], s[2], s[3], block);
                         if (toBlocked) {
                             b[q] = a[p];
                         } else {
@@ -165,25 +217,28 @@ final class ChannelBlocks {
     }
 
     /**
-     * Stores a loaded graph's blocked kernels plain, once, where blocked kernels do not run in this JVM (a
-     * model trained on a processor with oneDNN's AVX-512 kernels, loaded on one without, or with
-     * {@value #ENABLED_PROPERTY}=false): else every pass of such a convolution would convert a copy.
+     * Stores a loaded graph's blocked kernels in this JVM's blocking, once: re-tiled where the model was trained
+     * with another block size (16 on an AVX-512 machine, loaded on an AVX2 one, say), plain where blocked
+     * kernels do not run here (or {@value #ENABLED_PROPERTY} is "false"). Else every pass of such a convolution
+     * would convert a copy.
      */
-    static void plainKernelsUnlessUsable(ComputationGraph graph) {
-        if (usable()) {
-            return;
-        }
+    static void kernelsForThisJvm(ComputationGraph graph) {
+        int block = usable() ? active().block : 0;
         for (org.deeplearning4j.nn.api.Layer layer : graph.getLayers()) {
-            if (layer.conf().getLayer() instanceof KerasConv c && c.isBlockedKernels()) {
+            if (layer.conf().getLayer() instanceof KerasConv c && c.hasBlockedKernels() && c.getKernelBlock() != block) {
                 INDArray kernels = layer.getParam(ConvolutionParamInitializer.WEIGHT_KEY);
-                kernelsToPlain(kernels, kernels);
-                c.setBlockedKernels(false);
+                kernelsToPlain(kernels, kernels, c.getKernelBlock());
+                if (block > 0) {
+                    kernelsToBlocked(kernels, kernels, block);
+                }
+                c.setKernelBlock(block);
             }
         }
         // the configuration a later save writes, should it hold copies of the layers' configurations
         graph.getConfiguration().getVertices().values().forEach(v -> {
-            if (v instanceof LayerVertex lv && lv.getLayerConf().getLayer() instanceof KerasConv c) {
-                c.setBlockedKernels(false);
+            if (v instanceof LayerVertex lv && lv.getLayerConf().getLayer() instanceof KerasConv c
+                    && c.hasBlockedKernels()) {
+                c.setKernelBlock(block);
             }
         });
     }
@@ -220,7 +275,7 @@ final class ChannelBlocks {
      * convolution's output to the global average pool's input. A blocked group always holds the convolution
      * that produces it: following producers back through element-wise operations ends at a vertex of the
      * group that is not one, and only a convolution may be that. A convolution blocked in and out also
-     * keeps its kernels in {@link #KERNEL_TAG} when the blocked kernels run in this JVM.
+     * keeps its kernels in {@link Layout#kernels} tiles when the blocked kernels run in this JVM.
      */
     static void plan(ComputationGraphConfiguration conf) {
         Map<String, GraphVertex> vertices = conf.getVertices();
@@ -265,7 +320,7 @@ final class ChannelBlocks {
                 c.setBlockedOutput(out);
                 // kept in the layout its blocked forward pass reads: no reorder of the kernels or their
                 // gradient each step; decided where the blocked kernels run, and saved with the model
-                c.setBlockedKernels(c.isBlockedInput() && out && usable());
+                c.setKernelBlock(c.isBlockedInput() && out && usable() ? active().block : 0);
             } else if (lv.getLayerConf().getLayer() instanceof KerasBatchNorm b) {
                 b.setBlocked(out);
             } else if (lv.getLayerConf().getLayer() instanceof KerasPool p) {

@@ -94,7 +94,7 @@ public final class Dl4jBackend implements TrainingBackend {
     public TrainableModel load(NetworkSpec network, byte[] saved) {
         try {
             ComputationGraph graph = ModelSerializer.restoreComputationGraph(new ByteArrayInputStream(saved), false);
-            ChannelBlocks.plainKernelsUnlessUsable(graph);
+            ChannelBlocks.kernelsForThisJvm(graph);
             return new Dl4jModel(graph);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read the DL4J model of the bundle", e);

@@ -74,14 +74,19 @@ final class DnnlBatchNorm extends DnnlPlan {
      * when oneDNN 2.5 is unavailable or offers only its reference implementation.
      */
     static DnnlBatchNorm forShape(long[] shape, double eps, boolean relu) {
-        if (!DnnlConvolution.enabled()) {
+        return forShape(shape, eps, relu, ChannelBlocks.layout());
+    }
+
+    /** As {@link #forShape(long[], double, boolean)}, blocked in {@code layout} (null: none runs, so null). */
+    static DnnlBatchNorm forShape(long[] shape, double eps, boolean relu, ChannelBlocks.Layout layout) {
+        if (!DnnlConvolution.enabled() || layout == null) {
             return null;
         }
         if (shape.length != 4 || !ChannelBlocks.fits(shape[1])) {
             throw new IllegalArgumentException("blocked batch norm takes N×C×H×W with a multiple of "
                     + ChannelBlocks.BLOCK + " channels, got " + java.util.Arrays.toString(shape));
         }
-        var md = new memory.desc(shape, memory.data_type.f32, ChannelBlocks.TAG);
+        var md = new memory.desc(shape, memory.data_type.f32, layout.activations);
         int flags = dnnl_use_scaleshift | (relu ? dnnl_fuse_norm_relu : 0);
         var fd = new batch_normalization_forward.desc(prop_kind.forward_training.value, md, (float) eps, flags);
         batch_normalization_forward.primitive_desc fpd = DnnlConvolution.tryDescribe(

@@ -97,23 +97,25 @@ final class DnnlConvolution extends DnnlPlan {
     private final Geometry geometry;
     private final convolution_forward.primitive_desc forwardDesc;
     private final primitive forward;
+    /** The blocked layout the primitives work in where the channels fill its blocks; null: oneDNN's choice. */
+    private final ChannelBlocks.Layout layout;
     private final Operand source;
     private final Operand kernels;
     private final Operand output;
     private final memory bias;
     private Backward backward;
 
-    private DnnlConvolution(Geometry g, convolution_forward.primitive_desc forwardDesc, boolean blockedSource,
-                            boolean blockedOutput, boolean blockedKernels) {
+    private DnnlConvolution(Geometry g, convolution_forward.primitive_desc forwardDesc, ChannelBlocks.Layout layout,
+                            boolean blockedSource, boolean blockedOutput, boolean blockedKernels) {
         this.geometry = g;
+        this.layout = layout;
         this.forwardDesc = own(forwardDesc);
         this.forward = own(new convolution_forward(forwardDesc));
-        this.source = new Operand(user(g.sourceDims(), blockedSource ? ChannelBlocks.TAG : memory.format_tag.nchw),
+        this.source = new Operand(user(g.sourceDims(), blockedSource ? layout.activations : memory.format_tag.nchw),
                 forwardDesc.src_desc(), Arena.SOURCE);
-        this.kernels = new Operand(user(g.kernelDims(), blockedKernels ? ChannelBlocks.KERNEL_TAG
-                : memory.format_tag.oihw), forwardDesc.weights_desc(),
-                Arena.KERNELS);
-        this.output = new Operand(user(g.outputDims(), blockedOutput ? ChannelBlocks.TAG : memory.format_tag.nchw),
+        this.kernels = new Operand(user(g.kernelDims(), blockedKernels ? layout.kernels : memory.format_tag.oihw),
+                forwardDesc.weights_desc(), Arena.KERNELS);
+        this.output = new Operand(user(g.outputDims(), blockedOutput ? layout.activations : memory.format_tag.nchw),
                 forwardDesc.dst_desc(), Arena.OUTPUT);
         this.bias = g.bias() ? own(new memory(user(new long[] {g.filters()}, memory.format_tag.x), cpu, null)) : null;
     }
@@ -128,11 +130,27 @@ final class DnnlConvolution extends DnnlPlan {
 
     /**
      * As {@link #forGeometry(Geometry)}, with the input (and its gradient) and the output (and its gradient)
-     * in {@link ChannelBlocks}' layout where {@code blockedSource} and {@code blockedOutput} say so, and the
-     * kernels (and their gradient) in {@link ChannelBlocks#KERNEL_TAG} where {@code blockedKernels} does.
+     * in this processor's {@link ChannelBlocks#layout()} where {@code blockedSource} and {@code blockedOutput}
+     * say so, and the kernels (and their gradient) in its kernel tiles where {@code blockedKernels} does.
      */
     static DnnlConvolution forGeometry(Geometry g, boolean blockedSource, boolean blockedOutput,
                                        boolean blockedKernels) {
+        if (!enabled()) {
+            return null;
+        }
+        ChannelBlocks.Layout layout = ChannelBlocks.layout();
+        if (layout == null && (blockedSource || blockedOutput || blockedKernels)) {
+            return null;
+        }
+        return forGeometry(g, layout, blockedSource, blockedOutput, blockedKernels);
+    }
+
+    /**
+     * As {@link #forGeometry(Geometry, boolean, boolean, boolean)} in {@code layout}, which also sets the
+     * layout the primitive works in where the channels fill its blocks (null: oneDNN's choice).
+     */
+    static DnnlConvolution forGeometry(Geometry g, ChannelBlocks.Layout layout, boolean blockedSource,
+                                       boolean blockedOutput, boolean blockedKernels) {
         if (!enabled()) {
             return null;
         }
@@ -142,14 +160,15 @@ final class DnnlConvolution extends DnnlPlan {
                     + " channels, got " + g.channels() + " in and " + g.filters() + " out");
         }
         var desc = new convolution_forward.desc(prop_kind.forward_training, algorithm.convolution_direct,
-                internal(g.sourceDims(), g.channels()), new memory.desc(g.kernelDims(), F32, memory.format_tag.any),
+                internal(g.sourceDims(), g.channels(), layout),
+                new memory.desc(g.kernelDims(), F32, memory.format_tag.any),
                 g.bias() ? user(new long[] {g.filters()}, memory.format_tag.x) : new memory.desc(),
-                internal(g.outputDims(), g.filters()), g.strides(), g.padBefore(), g.padAfter());
+                internal(g.outputDims(), g.filters(), layout), g.strides(), g.padBefore(), g.padAfter());
         convolution_forward.primitive_desc pd = tryDescribe(() -> new convolution_forward.primitive_desc(desc, cpu));
         if (pd == null) {
             return null;
         }
-        return new DnnlConvolution(g, pd, blockedSource, blockedOutput, blockedKernels);
+        return new DnnlConvolution(g, pd, layout, blockedSource, blockedOutput, blockedKernels);
     }
 
     Geometry geometry() {
@@ -244,8 +263,8 @@ final class DnnlConvolution extends DnnlPlan {
         static Backward of(DnnlConvolution c) {
             Geometry g = c.geometry;
             Backward b = new Backward();
-            var src = internal(g.sourceDims(), g.channels());
-            var out = internal(g.outputDims(), g.filters());
+            var src = internal(g.sourceDims(), g.channels(), c.layout);
+            var out = internal(g.outputDims(), g.filters(), c.layout);
             var anyKernels = new memory.desc(g.kernelDims(), F32, memory.format_tag.any);
             var biasDesc = g.bias() ? user(new long[] {g.filters()}, memory.format_tag.x) : new memory.desc();
             var wd = new convolution_backward_weights.desc(algorithm.convolution_direct, src, anyKernels, biasDesc,
@@ -413,9 +432,13 @@ final class DnnlConvolution extends DnnlPlan {
         }
     }
 
-    /** The layout a primitive is asked to use: 16-channel blocks when the channels fill them, else plain. */
-    private static memory.desc internal(long[] dims, long channels) {
-        return new memory.desc(dims, F32, ChannelBlocks.fits(channels) ? ChannelBlocks.TAG : memory.format_tag.nchw);
+    /**
+     * The layout a primitive is asked to use: {@code layout}'s blocks when the channels fill them, else plain;
+     * oneDNN's choice where no blocked layout runs (then only reorders to and from plain reach it).
+     */
+    private static memory.desc internal(long[] dims, long channels, ChannelBlocks.Layout layout) {
+        return new memory.desc(dims, F32, layout == null ? memory.format_tag.any
+                : ChannelBlocks.fits(channels) ? layout.activations : memory.format_tag.nchw);
     }
 
     private static memory.desc user(long[] dims, memory.format_tag tag) {

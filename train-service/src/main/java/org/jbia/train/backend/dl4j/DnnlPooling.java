@@ -50,7 +50,8 @@ final class DnnlPooling extends DnnlPlan {
      * null when oneDNN 2.5 is unavailable or offers only its reference implementation.
      */
     static DnnlPooling forShape(long[] shape, boolean max, int kernel, int stride) {
-        if (!DnnlConvolution.enabled()) {
+        ChannelBlocks.Layout layout = ChannelBlocks.layout();
+        if (!DnnlConvolution.enabled() || layout == null) {
             return null;
         }
         if (shape.length != 4 || !ChannelBlocks.fits(shape[1])) {
@@ -64,8 +65,8 @@ final class DnnlPooling extends DnnlPlan {
         long[] padBefore = {padHeight / 2, padWidth / 2};
         long[] padAfter = {padHeight - padBefore[0], padWidth - padBefore[1]};
         long[] outputDims = {shape[0], shape[1], outHeight, outWidth};
-        var src = new memory.desc(shape, memory.data_type.f32, ChannelBlocks.TAG);
-        var dst = new memory.desc(outputDims, memory.data_type.f32, ChannelBlocks.TAG);
+        var src = new memory.desc(shape, memory.data_type.f32, layout.activations);
+        var dst = new memory.desc(outputDims, memory.data_type.f32, layout.activations);
         var kind = max ? algorithm.pooling_max : algorithm.pooling_avg_exclude_padding;
         long[] strides = {stride, stride};
         long[] window = {kernel, kernel};

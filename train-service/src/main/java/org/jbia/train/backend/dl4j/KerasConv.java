@@ -8,6 +8,7 @@ import org.deeplearning4j.optimize.api.TrainingListener;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.shade.jackson.annotation.JsonProperty;
+import org.nd4j.shade.jackson.annotation.JsonSetter;
 
 /**
  * DL4J's convolution configuration, plus whether the gradient with respect to the layer's input is
@@ -25,11 +26,12 @@ public class KerasConv extends ConvolutionLayer {
     @JsonProperty("blockedOutput")
     private boolean blockedOutput;
     /**
-     * Whether the kernels, and their gradient, are stored in {@link ChannelBlocks#KERNEL_TAG} in the
-     * parameters (from initialisation on, and so in a saved model), not as plain O×I×kH×kW.
+     * The block size of the tiles the kernels, and their gradient, are stored in ({@link
+     * ChannelBlocks.Layout#kernels}) in the parameters, from initialisation on and so in a saved model; 0 for
+     * plain O×I×kH×kW.
      */
-    @JsonProperty("blockedKernels")
-    private boolean blockedKernels;
+    @JsonProperty("kernelBlock")
+    private int kernelBlock;
 
     /** For DL4J's JSON deserialisation. */
     public KerasConv() {
@@ -65,12 +67,26 @@ public class KerasConv extends ConvolutionLayer {
         this.blockedOutput = blockedOutput;
     }
 
-    public boolean isBlockedKernels() {
-        return blockedKernels;
+    public boolean hasBlockedKernels() {
+        return kernelBlock > 0;
     }
 
-    public void setBlockedKernels(boolean blockedKernels) {
-        this.blockedKernels = blockedKernels;
+    public int getKernelBlock() {
+        return kernelBlock;
+    }
+
+    /** 16 or 8 (see {@link ChannelBlocks.Layout}), or 0 for plain kernels. */
+    public void setKernelBlock(int kernelBlock) {
+        if (kernelBlock != 0) {
+            ChannelBlocks.Layout.ofBlock(kernelBlock);
+        }
+        this.kernelBlock = kernelBlock;
+    }
+
+    /** Models saved before 8-channel blocks said only whether their kernels were blocked: in 16-channel tiles. */
+    @JsonSetter("blockedKernels")
+    private void setBlockedKernelsOfOlderModels(boolean blocked) {
+        kernelBlock = blocked ? ChannelBlocks.Layout.SIXTEEN.block : 0;
     }
 
     @Override
@@ -80,10 +96,10 @@ public class KerasConv extends ConvolutionLayer {
                                                        DataType dataType) {
         KerasConvLayer layer = Dl4jLayers.wire(new KerasConvLayer(conf, dataType), this, conf, listeners, index,
                 paramsView, initializeParams);
-        if (initializeParams && blockedKernels) {
+        if (initializeParams && kernelBlock > 0) {
             // the initialisers draw plain kernels
             INDArray kernels = layer.getParam(ConvolutionParamInitializer.WEIGHT_KEY);
-            ChannelBlocks.kernelsToBlocked(kernels, kernels);
+            ChannelBlocks.kernelsToBlocked(kernels, kernels, kernelBlock);
         }
         return layer;
     }

@@ -77,9 +77,9 @@ final class KerasConvLayer extends ConvolutionLayer {
         return !plainPass && ((KerasConv) layerConf()).isBlockedOutput() && ChannelBlocks.usable();
     }
 
-    /** Whether the kernels this pass reads, and the gradient it writes, are in {@link ChannelBlocks#KERNEL_TAG}. */
+    /** Whether the kernels this pass reads, and the gradient it writes, are in {@link ChannelBlocks.Layout#kernels}. */
     private boolean blockedKernels() {
-        return !plainKernelsPass && ((KerasConv) layerConf()).isBlockedKernels();
+        return !plainKernelsPass && ((KerasConv) layerConf()).hasBlockedKernels();
     }
 
     /** The oneDNN 2.5 convolution for the current input and layouts, or null. */
@@ -90,6 +90,11 @@ final class KerasConvLayer extends ConvolutionLayer {
         boolean blockedInput = blockedInput();
         boolean blockedOutput = blockedOutput();
         boolean blockedKernels = blockedKernels();
+        ChannelBlocks.Layout layout = ChannelBlocks.layout();
+        if (blockedKernels && (layout == null || layout.block != ((KerasConv) layerConf()).getKernelBlock())) {
+            // tiled for another processor and not re-tiled at load: the paths on plain copies read them
+            return null;
+        }
         List<Long> key = List.of(input.size(0), input.size(1), input.size(2), input.size(3), blockedInput ? 1L : 0L,
                 blockedOutput ? 1L : 0L, blockedKernels ? 1L : 0L);
         var c = layerConf();
@@ -110,7 +115,8 @@ final class KerasConvLayer extends ConvolutionLayer {
         INDArray kernels = params.get(key);
         INDArray kernelGrad = backward ? gradientViews.get(key) : null;
         INDArray plain = Nd4j.createUninitializedDetached(DataType.FLOAT, kernels.shape());
-        ChannelBlocks.kernelsToPlain(kernels, plain);
+        int block = ((KerasConv) layerConf()).getKernelBlock();
+        ChannelBlocks.kernelsToPlain(kernels, plain, block);
         INDArray plainGrad = backward ? Nd4j.createUninitializedDetached(DataType.FLOAT, kernels.shape()) : null;
         params.put(key, plain);
         if (backward) {
@@ -120,7 +126,7 @@ final class KerasConvLayer extends ConvolutionLayer {
         try {
             T result = pass.get();
             if (backward) {
-                ChannelBlocks.kernelsToBlocked(plainGrad, kernelGrad);
+                ChannelBlocks.kernelsToBlocked(plainGrad, kernelGrad, block);
                 if (result instanceof Pair<?, ?> p && p.getFirst() instanceof Gradient g) {
                     g.setGradientFor(key, kernelGrad, 'c');
                 }

@@ -99,47 +99,82 @@ class ChannelBlocksTest {
     @Test
     void convolutionsBlockedInAndOutKeepBlockedKernels() {
         assumeTrue(ChannelBlocks.usable(), "oneDNN 2.5's blocked kernels run here");
-        Map<String, Boolean> kernels = new TreeMap<>();
+        Map<String, Integer> kernels = new TreeMap<>();
         configure(Networks.build("resnet18", Map.of(), 67, 67, 3)).getVertices().forEach((name, v) -> {
             if (v instanceof LayerVertex lv && lv.getLayerConf().getLayer() instanceof KerasConv c) {
-                kernels.put(name, c.isBlockedKernels());
+                kernels.put(name, c.getKernelBlock());
             }
         });
-        assertThat(kernels).hasSize(20).containsEntry("000_conv", false);
-        assertThat(kernels.values().stream().filter(b -> b).count()).as("all but the stem").isEqualTo(19);
+        assertThat(kernels).hasSize(20).containsEntry("000_conv", 0);
+        assertThat(kernels.values().stream().filter(b -> b == ChannelBlocks.active().block).count())
+                .as("all but the stem, in this processor's tiles").isEqualTo(19);
     }
 
     @Test
     void blockedKernelsLieWhereOneDnnLooksForThem() {
         assumeTrue(DnnlConvolution.enabled(), "oneDNN 2.5 runs here");
-        Nd4j.getRandom().setSeed(9);
-        long[] shape = {32, 48, 3, 2};
-        INDArray plain = Nd4j.rand(DataType.FLOAT, shape);
-        INDArray expected = Nd4j.createUninitialized(DataType.FLOAT, shape);
-        var engine = DnnlConvolution.engine();
-        try (var a = new memory(new memory.desc(shape, memory.data_type.f32, memory.format_tag.oihw), engine,
-                plain.data().addressPointer());
-             var b = new memory(new memory.desc(shape, memory.data_type.f32, ChannelBlocks.KERNEL_TAG), engine,
-                     expected.data().addressPointer());
-             var r = new reorder(a, b)) {
-            var stream = DnnlConvolution.stream();
-            r.execute(stream, a, b);
-            stream._wait();
+        for (ChannelBlocks.Layout layout : ChannelBlocks.Layout.values()) {
+            Nd4j.getRandom().setSeed(9);
+            long[] shape = {32, 48, 3, 2};
+            INDArray plain = Nd4j.rand(DataType.FLOAT, shape);
+            INDArray expected = Nd4j.createUninitialized(DataType.FLOAT, shape);
+            var engine = DnnlConvolution.engine();
+            try (var a = new memory(new memory.desc(shape, memory.data_type.f32, memory.format_tag.oihw), engine,
+                    plain.data().addressPointer());
+                 var b = new memory(new memory.desc(shape, memory.data_type.f32, layout.kernels), engine,
+                         expected.data().addressPointer());
+                 var r = new reorder(a, b)) {
+                var stream = DnnlConvolution.stream();
+                r.execute(stream, a, b);
+                stream._wait();
+            }
+            INDArray blocked = Nd4j.createUninitialized(DataType.FLOAT, shape);
+            ChannelBlocks.kernelsToBlocked(plain, blocked, layout.block);
+            assertThat(blocked).as("oneDNN's own reorder to %s", layout.kernels).isEqualTo(expected);
+            INDArray back = Nd4j.createUninitialized(DataType.FLOAT, shape);
+            ChannelBlocks.kernelsToPlain(blocked, back, layout.block);
+            assertThat(back).isEqualTo(plain);
+            INDArray inPlace = plain.dup();
+            ChannelBlocks.kernelsToBlocked(inPlace, inPlace, layout.block);
+            assertThat(inPlace).isEqualTo(expected);
         }
-        INDArray blocked = Nd4j.createUninitialized(DataType.FLOAT, shape);
-        ChannelBlocks.kernelsToBlocked(plain, blocked);
-        assertThat(blocked).as("oneDNN's own reorder").isEqualTo(expected);
-        // element (o=17, i=33, y=2, x=1): tile (1, 2), position (2, 1), then input 1 and output 1 in the tile
-        assertThat(ChannelBlocks.kernelIndex(17, 33, 2, 1, 48, 3, 2)).isEqualTo(((1 * 3 + 2) * 6 + 2 * 2 + 1) * 256 + 16 + 1);
-        INDArray back = Nd4j.createUninitialized(DataType.FLOAT, shape);
-        ChannelBlocks.kernelsToPlain(blocked, back);
-        assertThat(back).isEqualTo(plain);
-        INDArray inPlace = plain.dup();
-        ChannelBlocks.kernelsToBlocked(inPlace, inPlace);
-        assertThat(inPlace).isEqualTo(expected);
+        // element (o=17, i=33, y=2, x=1) of 32×48×3×2 kernels: in 16-channel tiles, tile (1, 2), position
+        // (2, 1), then input 1 and output 1 in the tile; in 8-channel ones, tile (2, 4), input 1, output 1
+        assertThat(ChannelBlocks.kernelIndex(17, 33, 2, 1, 48, 3, 2, 16))
+                .isEqualTo(((1 * 3 + 2) * 6 + 2 * 2 + 1) * 256 + 16 + 1);
+        assertThat(ChannelBlocks.kernelIndex(17, 33, 2, 1, 48, 3, 2, 8))
+                .isEqualTo(((2 * 6 + 4) * 6 + 2 * 2 + 1) * 64 + 8 + 1);
+    }
+
+    @Test
+    void refusesKernelsThatDoNotFillTiles() {
         assertThatThrownBy(() -> ChannelBlocks.kernelsToBlocked(Nd4j.zeros(DataType.FLOAT, 32, 20, 3, 3),
-                Nd4j.zeros(DataType.FLOAT, 32, 20, 3, 3))).isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("multiples of 16 output and input channels").hasMessageContaining("[32, 20, 3, 3]");
+                Nd4j.zeros(DataType.FLOAT, 32, 20, 3, 3), 8)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("multiples of 8 output and input channels").hasMessageContaining("[32, 20, 3, 3]");
+        assertThatThrownBy(() -> ChannelBlocks.kernelsToPlain(Nd4j.zeros(DataType.FLOAT, 32, 24, 3, 3),
+                Nd4j.zeros(DataType.FLOAT, 32, 24, 3, 3), 16)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("multiples of 16 output and input channels").hasMessageContaining("[32, 24, 3, 3]");
+        assertThatThrownBy(() -> ChannelBlocks.kernelsToBlocked(Nd4j.zeros(DataType.FLOAT, 48, 48, 3, 3),
+                Nd4j.zeros(DataType.FLOAT, 48, 48, 3, 3), 12)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("channel block of 12 channels").hasMessageContaining("allowed are 16 and 8");
+        assertThatThrownBy(() -> new KerasConv().setKernelBlock(4)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("channel block of 4 channels");
+    }
+
+    @Test
+    void thisProcessorBlocksInTheLayoutItsOneDnnKernelsRunIn() {
+        assumeTrue(DnnlConvolution.enabled(), "oneDNN 2.5 runs here");
+        ChannelBlocks.Layout layout = ChannelBlocks.layout();
+        assertThat(layout).as("AVX2 or AVX-512: oneDNN 2.5 has blocked kernels for one of the layouts").isNotNull();
+        var g = DnnlConvolution.Geometry.same(2, 32, 6, 6, 32, 3, 3, 1, 1, false);
+        try (DnnlConvolution conv = DnnlConvolution.forGeometry(g, true, true, true)) {
+            assertThat(conv).as("a blocked convolution in %s", layout).isNotNull();
+            assertThat(conv.backwardAvailable(true)).isTrue();
+        }
+        if (layout == ChannelBlocks.Layout.EIGHT) {
+            // no optimised 16-channel kernels here, or the probe would have taken them
+            assertThat(DnnlConvolution.forGeometry(g, ChannelBlocks.Layout.SIXTEEN, true, true, true)).isNull();
+        }
     }
 
     /**
@@ -151,8 +186,8 @@ class ChannelBlocksTest {
         ComputationGraphConfiguration plainConf = blockedConf.clone();
         long converted = plainConf.getVertices().values().stream()
                 .filter(v -> v instanceof LayerVertex lv && lv.getLayerConf().getLayer() instanceof KerasConv c
-                        && c.isBlockedKernels())
-                .peek(v -> ((KerasConv) ((LayerVertex) v).getLayerConf().getLayer()).setBlockedKernels(false))
+                        && c.hasBlockedKernels())
+                .peek(v -> ((KerasConv) ((LayerVertex) v).getLayerConf().getLayer()).setKernelBlock(0))
                 .count();
         assertThat(converted).as("every convolution but the stem").isEqualTo(5);
         ComputationGraph plain = new ComputationGraph(plainConf);
@@ -164,9 +199,9 @@ class ChannelBlocksTest {
         plain.setParams(p);
         blocked.setParams(p.dup());
         for (var layer : blocked.getLayers()) {
-            if (layer.conf().getLayer() instanceof KerasConv c && c.isBlockedKernels()) {
+            if (layer.conf().getLayer() instanceof KerasConv c && c.hasBlockedKernels()) {
                 INDArray w = layer.getParam("W");
-                ChannelBlocks.kernelsToBlocked(w, w);
+                ChannelBlocks.kernelsToBlocked(w, w, c.getKernelBlock());
             }
         }
         return new ComputationGraph[] {plain, blocked};
@@ -183,9 +218,9 @@ class ChannelBlocksTest {
                 if (a == null) {
                     continue;
                 }
-                if (name.equals("W") && layer.conf().getLayer() instanceof KerasConv c && c.isBlockedKernels()) {
+                if (name.equals("W") && layer.conf().getLayer() instanceof KerasConv c && c.hasBlockedKernels()) {
                     INDArray plain = Nd4j.createUninitialized(DataType.FLOAT, a.shape());
-                    ChannelBlocks.kernelsToPlain(a, plain);
+                    ChannelBlocks.kernelsToPlain(a, plain, c.getKernelBlock());
                     a = plain;
                 }
                 out.put(layer.conf().getLayer().getLayerName() + "_" + name, a.dup());
@@ -263,8 +298,9 @@ class ChannelBlocksTest {
     }
 
     @Test
-    void blockedArraysHoldSixteenChannelBlocksOfPixels() {
+    void blockedArraysHoldBlocksOfChannelsPixelByPixel() {
         assumeTrue(ChannelBlocks.usable(), "oneDNN 2.5's blocked kernels run here");
+        int block = ChannelBlocks.active().block;
         int n = 2;
         int c = 32;
         int h = 3;
@@ -278,7 +314,7 @@ class ChannelBlocksTest {
             for (int ch = 0; ch < c; ch++) {
                 for (int y = 0; y < h; y++) {
                     for (int x = 0; x < w; x++) {
-                        int at = i * c * h * w + (ch / 16) * h * w * 16 + (y * w + x) * 16 + ch % 16;
+                        int at = i * c * h * w + (ch / block) * h * w * block + (y * w + x) * block + ch % block;
                         assertThat(flat[at]).as("[%d, %d, %d, %d]", i, ch, y, x)
                                 .isEqualTo(plain.getFloat(i, ch, y, x));
                     }
@@ -407,14 +443,14 @@ class ChannelBlocksTest {
             try (Dl4jModel again = (Dl4jModel) BACKEND.load(net, saved)) {
                 assertThat(plan(again.graph().getConfiguration())).isEqualTo(plan(g.getConfiguration()));
                 assertThat(again.graph().getLayers()).filteredOn(l -> l.conf().getLayer() instanceof KerasConv c
-                        && c.isBlockedKernels()).as("kept blocked where they run").hasSize(5);
+                        && c.hasBlockedKernels()).as("kept blocked where they run").hasSize(5);
             }
             try (Dl4jModel plain = withBlocks(false, () -> (Dl4jModel) BACKEND.load(net, saved))) {
                 ComputationGraph p = plain.graph();
                 assertThat(p.getLayers()).noneMatch(l -> l.conf().getLayer() instanceof KerasConv c
-                        && c.isBlockedKernels());
+                        && c.hasBlockedKernels());
                 assertThat(p.getConfiguration().getVertices().values()).noneMatch(v -> v instanceof LayerVertex lv
-                        && lv.getLayerConf().getLayer() instanceof KerasConv c && c.isBlockedKernels());
+                        && lv.getLayerConf().getLayer() instanceof KerasConv c && c.hasBlockedKernels());
                 // the stored kernels themselves are now plain: read as plain, they are the model's kernels
                 Map<String, INDArray> stored = new TreeMap<>();
                 for (var l : p.getLayers()) {
@@ -424,6 +460,73 @@ class ChannelBlocksTest {
                 assertClose("predictions", withBlocks(false, () -> p.outputSingle(false, x)), expected);
             }
         }
+    }
+
+    @Test
+    void aModelTiledForAnotherProcessorLoadsRetiledForThisOne() {
+        assumeTrue(ChannelBlocks.usable(), "oneDNN 2.5's blocked kernels run here");
+        int here = ChannelBlocks.active().block;
+        int there = here == 16 ? 8 : 16;
+        NetworkSpec net = residual();
+        try (Dl4jModel model = (Dl4jModel) BACKEND.create(net, SGD, BinaryLoss.of("binary_crossentropy", null), 3)) {
+            ComputationGraph g = model.graph();
+            INDArray x = batch(4)[0];
+            INDArray expected = g.outputSingle(false, x);
+            Map<String, INDArray> stored = new TreeMap<>();
+            for (var l : g.getLayers()) {
+                if (l.conf().getLayer() instanceof KerasConv c && c.hasBlockedKernels()) {
+                    INDArray w = l.getParam("W");
+                    stored.put(c.getLayerName(), w.dup());
+                    // as a processor with the other block size would have stored them
+                    ChannelBlocks.kernelsToPlain(w, w, here);
+                    ChannelBlocks.kernelsToBlocked(w, w, there);
+                    c.setKernelBlock(there);
+                }
+            }
+            g.getConfiguration().getVertices().values().forEach(v -> {
+                if (v instanceof LayerVertex lv && lv.getLayerConf().getLayer() instanceof KerasConv c
+                        && c.hasBlockedKernels()) {
+                    c.setKernelBlock(there);
+                }
+            });
+            assertThat(stored).hasSize(5);
+            assertClose("predictions through plain copies of the other tiles", g.outputSingle(false, x), expected);
+            byte[] saved = model.save();
+
+            try (Dl4jModel again = (Dl4jModel) BACKEND.load(net, saved)) {
+                for (var l : again.graph().getLayers()) {
+                    if (l.conf().getLayer() instanceof KerasConv c && stored.containsKey(c.getLayerName())) {
+                        assertThat(c.getKernelBlock()).as(c.getLayerName()).isEqualTo(here);
+                        assertThat(l.getParam("W")).as(c.getLayerName() + " re-tiled").isEqualTo(
+                                stored.get(c.getLayerName()));
+                    }
+                }
+                assertClose("predictions", again.graph().outputSingle(false, x), expected);
+            }
+        }
+    }
+
+    @Test
+    void olderModelsBlockedKernelsAreSixteenChannelTiles() {
+        ComputationGraphConfiguration conf = configure(residual());
+        conf.getVertices().values().forEach(v -> {
+            if (v instanceof LayerVertex lv && lv.getLayerConf().getLayer() instanceof KerasConv c) {
+                c.setKernelBlock(lv.getLayerConf().getLayer().getLayerName().equals("000_conv") ? 0 : 8);
+            }
+        });
+        String json = conf.toJson();
+        assertThat(json).contains("\"kernelBlock\" : 8").doesNotContain("blockedKernels");
+        // the flag saved before 8-channel tiles, in place of the block size
+        String older = json.replaceAll("\"kernelBlock\" : 8", "\"blockedKernels\" : true")
+                .replaceAll("\"kernelBlock\" : 0", "\"blockedKernels\" : false");
+        Map<String, Integer> blocks = new TreeMap<>();
+        ComputationGraphConfiguration.fromJson(older).getVertices().forEach((name, v) -> {
+            if (v instanceof LayerVertex lv && lv.getLayerConf().getLayer() instanceof KerasConv c) {
+                blocks.put(name, c.getKernelBlock());
+            }
+        });
+        assertThat(blocks).hasSize(6).containsEntry("000_conv", 0);
+        assertThat(blocks.values().stream().filter(b -> b == 16).count()).isEqualTo(5);
     }
 
     @Test
