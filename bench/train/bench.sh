@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Training and inference throughput of jBIA's two backends (dl4j, libtorch) side by side with PyTorch
-# (shared/peers/torch_ref.py on Debian's /usr/bin/python3 with python3-torch), in one run on this machine:
+# (shared/peers/torch_ref.py on Debian's /usr/bin/python3 with python3-torch and libopenblas0-pthread), in one
+# run on this machine:
 # pyBIA's AlexNet and the standard ResNet-18 on random 67x67x3 images, batch 32, SGD lr 1e-4 momentum 0.9,
 # the same thread count for everyone. Prints every figure, then the ratios jBIA / PyTorch.
 #   bench/train/bench.sh                          # 512 images x 2 epochs, 2 threads, alexnet and resnet18, 3 rounds
@@ -33,7 +34,14 @@ CP=$(bench/train/classpath.sh)
 JENV=${JENV:-}
 JAVA=(env $JENV java -Xmx4g -Djava.awt.headless=true -cp "$CP" org.jbia.train.bench.TrainBench)
 
-echo "pytorch $($PY -c 'import torch; print(torch.__version__)'), $(java -version 2>&1 | head -1)"
+# Debian's python3-torch does its matrix products through whichever libblas.so.3 the system selects: netlib's
+# reference BLAS unless an optimised one is installed, which makes PyTorch's AlexNet about 4x slower (measured)
+PEER_BLAS=$(readlink -f /usr/lib/x86_64-linux-gnu/libblas.so.3 2>/dev/null || echo unknown)
+echo "pytorch $($PY -c 'import torch; print(torch.__version__)') (BLAS $PEER_BLAS), $(java -version 2>&1 | head -1)"
+case "$PEER_BLAS" in
+  */blas/libblas.so.3*)
+    echo "warning: the peer runs on netlib's reference BLAS: apt-get install libopenblas0-pthread for a fair peer" >&2 ;;
+esac
 echo "${SIZE}x${SIZE}x3, batch $BATCH, $THREADS threads, $IMAGES images x $EPOCHS epochs, $ROUNDS rounds"
 
 # torch_ref: "... train X images/s  infer Y images/s ..."; TrainBench: "train: X images/s, infer: Y images/s"
