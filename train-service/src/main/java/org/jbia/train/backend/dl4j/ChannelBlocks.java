@@ -12,8 +12,6 @@ import org.bytedeco.dnnl.memory;
 import org.bytedeco.dnnl.reorder;
 import org.deeplearning4j.nn.conf.CNN2DFormat;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
-import org.deeplearning4j.nn.conf.ConvolutionMode;
-import org.deeplearning4j.nn.conf.layers.PoolingType;
 import org.deeplearning4j.nn.conf.graph.ElementWiseVertex;
 import org.deeplearning4j.nn.conf.graph.GraphVertex;
 import org.deeplearning4j.nn.conf.graph.LayerVertex;
@@ -349,11 +347,7 @@ final class ChannelBlocks {
         var layer = lv.getLayerConf().getLayer();
         return layer instanceof ActivationLayer a && !(a.getActivationFn() instanceof ActivationSoftmax)
                 || layer instanceof KerasBatchNorm b && b.getCnn2DFormat() == CNN2DFormat.NCHW && !b.isLockGammaBeta()
-                || layer instanceof KerasPool p && p.getCnn2dDataFormat() == CNN2DFormat.NCHW
-                && (p.getPoolingType() == PoolingType.MAX || p.getPoolingType() == PoolingType.AVG)
-                && p.getConvolutionMode() == ConvolutionMode.Same && !p.isAvgPoolIncludePadInDivisor()
-                && p.getKernelSize()[0] == p.getKernelSize()[1] && p.getStride()[0] == p.getStride()[1]
-                && p.getDilation()[0] == 1 && p.getDilation()[1] == 1 && p.getIDropout() == null;
+                || layer instanceof KerasPool p && p.onOneDnn();
     }
 
     private static String find(Map<String, String> parent, String v) {

@@ -417,6 +417,19 @@ final class DnnlConvolution extends DnnlPlan {
         return Arena.current().stream;
     }
 
+    /** {@link #scratch}'s buffer for a copy of an input (or of its gradient). */
+    static final int SCRATCH_INPUT = Arena.SOURCE;
+    /** {@link #scratch}'s buffer for a copy of an output (or of its gradient). */
+    static final int SCRATCH_OUTPUT = Arena.OUTPUT;
+
+    /**
+     * This thread's scratch buffer {@code role} ({@link #SCRATCH_INPUT} or {@link #SCRATCH_OUTPUT}), at least
+     * {@code bytes} long: for copies that live within one call, as every oneDNN 2.5 plan's share them.
+     */
+    static Pointer scratch(int role, long bytes) {
+        return Arena.current().buffer(role, bytes);
+    }
+
     private static boolean load() {
         String backend = Nd4j.getExecutioner().getEnvironmentInformation().getProperty("backend");
         if (!"CPU".equalsIgnoreCase(backend)) {

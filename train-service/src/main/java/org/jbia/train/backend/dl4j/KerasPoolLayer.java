@@ -1,5 +1,6 @@
 package org.jbia.train.backend.dl4j;
 
+import java.util.List;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.layers.PoolingType;
 import org.deeplearning4j.nn.gradient.DefaultGradient;
@@ -12,14 +13,15 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * DL4J's pooling layer; channel-blocked arrays ({@link ChannelBlocks}) are pooled by oneDNN 2.5
- * ({@link DnnlPooling}), so that ResNet's stem and first stage keep the blocked layout across their max pool.
- * Plain arrays, and shapes oneDNN 2.5 has no optimised kernel for, take DL4J's implementation.
+ * DL4J's pooling layer, pooled by oneDNN 2.5 ({@link DnnlPooling}) where it can: channel-blocked arrays
+ * ({@link ChannelBlocks}), so that ResNet's stem and first stage keep the blocked layout across their max pool,
+ * and plain ones whose channels fill blocks (AlexNet's, between its convolutions and LRNs) through blocked
+ * copies. Other arrays, and shapes oneDNN 2.5 has no optimised kernel for, take DL4J's implementation.
  */
 final class KerasPoolLayer extends SubsamplingLayer {
-    /** oneDNN 2.5's poolings of blocked arrays by input shape; a null value: none for the shape. */
+    /** oneDNN 2.5's poolings by input shape and layout; a null value: none for the shape. */
     private final ShapePlans<DnnlPooling> plans = new ShapePlans<>();
-    /** The input of the last blocked forward pass: a max pooling's workspace holds its maxima. */
+    /** The input of the last oneDNN forward pass: a max pooling's workspace holds its maxima. */
     private INDArray pooled;
 
     KerasPoolLayer(NeuralNetConfiguration conf, DataType dataType) {
@@ -30,19 +32,28 @@ final class KerasPoolLayer extends SubsamplingLayer {
         return ((KerasPool) layerConf()).isBlocked() && ChannelBlocks.usable();
     }
 
-    private DnnlPooling pooling(long[] shape) {
-        var c = layerConf();
-        return plans.get(shape, () -> DnnlPooling.forShape(shape, c.getPoolingType() == PoolingType.MAX,
-                c.getKernelSize()[0], c.getStride()[0]));
+    /** The oneDNN 2.5 plan for the current input, blocked or plain as the plan says; null: DL4J's path. */
+    private DnnlPooling pooling() {
+        var c = (KerasPool) layerConf();
+        boolean blocked = blocked();
+        if (!blocked && !(c.onOneDnn() && input.rank() == 4 && input.dataType() == DataType.FLOAT
+                && maskArray == null && ChannelBlocks.fits(input.size(1)) && HostFloats.isDenseC(input))) {
+            return null;
+        }
+        long[] shape = input.shape();
+        List<Long> key = List.of(shape[0], shape[1], shape[2], shape[3], blocked ? 1L : 0L);
+        boolean max = c.getPoolingType() == PoolingType.MAX;
+        return plans.get(key, () -> blocked ? DnnlPooling.forShape(shape, max, c.getKernelSize()[0], c.getStride()[0])
+                : DnnlPooling.forPlainShape(shape, max, c.getKernelSize()[0], c.getStride()[0]));
     }
 
     @Override
     public INDArray activate(boolean training, LayerWorkspaceMgr workspaceMgr) {
-        if (!blocked()) {
+        assertInputSet(false);
+        DnnlPooling p = pooling();
+        if (p == null && !blocked()) {
             return super.activate(training, workspaceMgr);
         }
-        assertInputSet(false);
-        DnnlPooling p = pooling(input.shape());
         if (p == null) {
             INDArray y = ChannelBlocks.withPlainInput(input, in -> input = in, workspaceMgr,
                     ArrayType.FF_WORKING_MEM, () -> super.activate(training, workspaceMgr));
@@ -56,11 +67,11 @@ final class KerasPoolLayer extends SubsamplingLayer {
 
     @Override
     public Pair<Gradient, INDArray> backpropGradient(INDArray epsilon, LayerWorkspaceMgr workspaceMgr) {
-        if (!blocked()) {
+        assertInputSet(true);
+        DnnlPooling p = pooling();
+        if (p == null && !blocked()) {
             return super.backpropGradient(epsilon, workspaceMgr);
         }
-        assertInputSet(true);
-        DnnlPooling p = pooling(input.shape());
         if (p == null) {
             INDArray plainEpsilon = ChannelBlocks.toPlain(HostFloats.dense(epsilon), workspaceMgr,
                     ArrayType.BP_WORKING_MEM);
