@@ -24,23 +24,40 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * workspace) for the backward pass of the same input.
  *
  * <p>A plan {@link #forPlainShape for plain arrays} pools blocked copies: oneDNN has no optimised kernel for
- * plain N×C×H×W (its "simple_nchw" one, which libnd4j's pooling also takes, spent 76 of AlexNet's 880 ms of
+ * plain N×C×H×W (its "simple_nchw" one, which libnd4j's pooling also takes, spent 76 of AlexNet's 975 ms of
  * inference on 256 images in its first max pool alone, on an AVX2 machine), and two reorders cost far less.
  */
 final class DnnlPooling extends DnnlPlan {
     private final long[] outputDims;
     private final primitive forward;
     private final primitive backward;
-    private final memory source;
-    private final memory output;
-    private final memory outputGrad;
-    private final memory inputGrad;
+    private final Side source;
+    private final Side output;
+    private final Side outputGrad;
+    private final Side inputGrad;
     private final memory workspace;
-    /** For plain arrays: the user's plain arrays, and reorders between them and the blocked copies; else null. */
-    private final Plain plain;
 
-    private record Plain(memory source, memory output, memory outputGrad, memory inputGrad, primitive toSource,
-                         primitive fromOutput, primitive toOutputGrad, primitive fromInputGrad) {
+    /**
+     * One of the primitives' arrays: oneDNN's blocked view of it ({@code inner}) and, for a plan of plain arrays,
+     * the user's plain array and the reorder between the two (in the direction the data flows); else null.
+     */
+    private record Side(memory inner, memory user, primitive reorder) {
+        /** The primitive's view of {@code a}: {@code a} itself, or this thread's scratch copy {@code role}. */
+        memory bind(INDArray a, int role) {
+            if (user == null) {
+                inner.set_data_handle(a.data().addressPointer());
+            } else {
+                user.set_data_handle(a.data().addressPointer());
+                inner.set_data_handle(DnnlConvolution.scratch(role, inner.get_desc().get_size()));
+            }
+            return inner;
+        }
+
+        void copy(memory from, memory to) {
+            if (reorder != null) {
+                arguments().with(DNNL_ARG_FROM, from).with(DNNL_ARG_TO, to).run(reorder);
+            }
+        }
     }
 
     private DnnlPooling(long[] sourceDims, long[] outputDims, pooling_forward.primitive_desc fpd,
@@ -51,23 +68,23 @@ final class DnnlPooling extends DnnlPlan {
         own(bpd);
         forward = own(new pooling_forward(fpd));
         backward = own(new pooling_backward(bpd));
-        source = own(new memory(fpd.src_desc(), cpu, null));
-        output = own(new memory(fpd.dst_desc(), cpu, null));
-        outputGrad = own(new memory(bpd.diff_dst_desc(), cpu, null));
-        inputGrad = own(new memory(bpd.diff_src_desc(), cpu, null));
+        source = side(fpd.src_desc(), sourceDims, true, plainArrays);
+        output = side(fpd.dst_desc(), outputDims, false, plainArrays);
+        outputGrad = side(bpd.diff_dst_desc(), outputDims, true, plainArrays);
+        inputGrad = side(bpd.diff_src_desc(), sourceDims, false, plainArrays);
         var ws = fpd.workspace_desc();
         workspace = ws.get_size() > 0 ? own(new memory(ws, cpu)) : null;
-        if (plainArrays) {
-            memory userSource = own(new memory(plainDesc(sourceDims), cpu, null));
-            memory userOutput = own(new memory(plainDesc(outputDims), cpu, null));
-            memory userOutputGrad = own(new memory(plainDesc(outputDims), cpu, null));
-            memory userInputGrad = own(new memory(plainDesc(sourceDims), cpu, null));
-            plain = new Plain(userSource, userOutput, userOutputGrad, userInputGrad,
-                    own(new reorder(userSource, source)), own(new reorder(output, userOutput)),
-                    own(new reorder(userOutputGrad, outputGrad)), own(new reorder(inputGrad, userInputGrad)));
-        } else {
-            plain = null;
+    }
+
+    /** A {@link Side} of {@code dims} in oneDNN's {@code blocked}; read by a primitive if {@code in}. */
+    private Side side(memory.desc blocked, long[] dims, boolean in, boolean plainArrays) {
+        var cpu = DnnlConvolution.engine();
+        memory inner = own(new memory(blocked, cpu, null));
+        if (!plainArrays) {
+            return new Side(inner, null, null);
         }
+        memory user = own(new memory(plainDesc(dims), cpu, null));
+        return new Side(inner, user, own(in ? new reorder(user, inner) : new reorder(inner, user)));
     }
 
     private static memory.desc plainDesc(long[] dims) {
@@ -137,42 +154,20 @@ final class DnnlPooling extends DnnlPlan {
 
     /** y = pool(x); a max pooling's workspace then belongs to {@code x} until the next call. */
     void forward(INDArray x, INDArray y) {
-        if (plain != null) {
-            plain.source.set_data_handle(x.data().addressPointer());
-            plain.output.set_data_handle(y.data().addressPointer());
-            source.set_data_handle(DnnlConvolution.scratch(DnnlConvolution.SCRATCH_INPUT, source.get_desc().get_size()));
-            output.set_data_handle(DnnlConvolution.scratch(DnnlConvolution.SCRATCH_OUTPUT,
-                    output.get_desc().get_size()));
-            arguments().with(DNNL_ARG_FROM, plain.source).with(DNNL_ARG_TO, source).run(plain.toSource);
-        } else {
-            source.set_data_handle(x.data().addressPointer());
-            output.set_data_handle(y.data().addressPointer());
-        }
-        arguments().with(DNNL_ARG_SRC, source).with(DNNL_ARG_DST, output).with(DNNL_ARG_WORKSPACE, workspace)
-                .run(forward);
-        if (plain != null) {
-            arguments().with(DNNL_ARG_FROM, output).with(DNNL_ARG_TO, plain.output).run(plain.fromOutput);
-        }
+        pass(forward, DNNL_ARG_SRC, source, x, DNNL_ARG_DST, output, y);
     }
 
     /** The input gradient {@code dx} for the output gradient {@code dy} of the last {@link #forward}. */
     void backward(INDArray dy, INDArray dx) {
-        if (plain != null) {
-            plain.outputGrad.set_data_handle(dy.data().addressPointer());
-            plain.inputGrad.set_data_handle(dx.data().addressPointer());
-            outputGrad.set_data_handle(DnnlConvolution.scratch(DnnlConvolution.SCRATCH_OUTPUT,
-                    outputGrad.get_desc().get_size()));
-            inputGrad.set_data_handle(DnnlConvolution.scratch(DnnlConvolution.SCRATCH_INPUT,
-                    inputGrad.get_desc().get_size()));
-            arguments().with(DNNL_ARG_FROM, plain.outputGrad).with(DNNL_ARG_TO, outputGrad).run(plain.toOutputGrad);
-        } else {
-            outputGrad.set_data_handle(dy.data().addressPointer());
-            inputGrad.set_data_handle(dx.data().addressPointer());
-        }
-        arguments().with(DNNL_ARG_DIFF_DST, outputGrad).with(DNNL_ARG_DIFF_SRC, inputGrad)
-                .with(DNNL_ARG_WORKSPACE, workspace).run(backward);
-        if (plain != null) {
-            arguments().with(DNNL_ARG_FROM, inputGrad).with(DNNL_ARG_TO, plain.inputGrad).run(plain.fromInputGrad);
-        }
+        pass(backward, DNNL_ARG_DIFF_DST, outputGrad, dy, DNNL_ARG_DIFF_SRC, inputGrad, dx);
+    }
+
+    /** Runs {@code p} from {@code a} (argument {@code inArg}) into {@code b}, through copies where plain. */
+    private void pass(primitive p, int inArg, Side in, INDArray a, int outArg, Side out, INDArray b) {
+        memory from = in.bind(a, DnnlConvolution.SCRATCH_INPUT);
+        memory to = out.bind(b, DnnlConvolution.SCRATCH_OUTPUT);
+        in.copy(in.user, from);
+        arguments().with(inArg, from).with(outArg, to).with(DNNL_ARG_WORKSPACE, workspace).run(p);
+        out.copy(to, out.user);
     }
 }
