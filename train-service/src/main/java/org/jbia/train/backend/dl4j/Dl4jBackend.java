@@ -34,9 +34,16 @@ public final class Dl4jBackend implements TrainingBackend {
                 : ", device CPU (" + Runtime.getRuntime().availableProcessors() + " cores)")
                 + ", BLAS " + env.getProperty("blas.vendor") + ", threads " + Nd4j.getEnvironment().maxThreads()
                 + ", oneDNN helpers " + (oneDnn ? "on" : "off")
-                + ", convolutions on " + (DnnlConvolution.enabled() ? "oneDNN 2.5" : "libnd4j")
+                + ", convolutions on " + (DnnlConvolution.enabled() ? "oneDNN 2.5 (" + blocks() + ")" : "libnd4j")
                 + ", OpenMP waiting: " + openMpWaiting + ", " + jit;
         LOG.log(System.Logger.Level.INFO, description);
+    }
+
+    /** The block size of the channel-blocked layouts on this processor, for the start-up line. */
+    private static String blocks() {
+        ChannelBlocks.Layout layout = ChannelBlocks.layout();
+        return layout == null ? "plain layouts: no blocked kernels for this processor"
+                : layout.block + "-channel blocks";
     }
 
     /** The backend, started (natives loaded, helpers set up, backend and device logged) on first use. */

@@ -29,9 +29,9 @@ import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * One convolution geometry run by oneDNN 2.5 through JavaCPP's dnnl preset: the direct algorithm on
- * oneDNN's 16-channel blocked layouts, its primitives built once. DL4J's own oneDNN 2.3 calls (libnd4j)
- * ask for {@code convolution_auto} on layouts of oneDNN's choosing and build every primitive anew on
- * each call; oneDNN 2.3 then picks its brgemm kernels on NHWC copies forward (12.8 ms for ResNet-18's
+ * oneDNN's channel-blocked layouts ({@link ChannelBlocks.Layout}), its primitives built once. DL4J's own
+ * oneDNN 2.3 calls (libnd4j) ask for {@code convolution_auto} on layouts of oneDNN's choosing and build
+ * every primitive anew on each call; oneDNN 2.3 then picks its brgemm kernels on NHWC copies forward (12.8 ms for ResNet-18's
  * 512→512 3×3 convolution on 3×3 maps, batch 32, two threads; 8.2 ms here) and Winograd backward (17.6 ms
  * on its 5×5 maps; 9.3 ms here). PyTorch's CPU convolutions run these same direct blocked kernels.
  *

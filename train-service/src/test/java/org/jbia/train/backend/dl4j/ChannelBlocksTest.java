@@ -171,6 +171,8 @@ class ChannelBlocksTest {
             assertThat(conv).as("a blocked convolution in %s", layout).isNotNull();
             assertThat(conv.backwardAvailable(true)).isTrue();
         }
+        assertThat(BACKEND.describe()).as("the start-up line").contains("convolutions on oneDNN 2.5 ("
+                + layout.block + "-channel blocks)");
         if (layout == ChannelBlocks.Layout.EIGHT) {
             // no optimised 16-channel kernels here, or the probe would have taken them
             assertThat(DnnlConvolution.forGeometry(g, ChannelBlocks.Layout.SIXTEEN, true, true, true)).isNull();
