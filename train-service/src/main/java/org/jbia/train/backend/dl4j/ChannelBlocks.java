@@ -93,8 +93,8 @@ final class ChannelBlocks {
      * convolution and batch-norm kernels run on this processor for some {@link Layout}.
      */
     static boolean usable() {
-        return DnnlConvolution.enabled() && !"false".equalsIgnoreCase(System.getProperty(ENABLED_PROPERTY))
-                && layout() != null;
+        // layout() is null where oneDNN 2.5 is off
+        return !"false".equalsIgnoreCase(System.getProperty(ENABLED_PROPERTY)) && layout() != null;
     }
 
     /**
@@ -223,7 +223,8 @@ final class ChannelBlocks {
     static void kernelsForThisJvm(ComputationGraph graph) {
         int block = usable() ? active().block : 0;
         for (org.deeplearning4j.nn.api.Layer layer : graph.getLayers()) {
-            if (layer.conf().getLayer() instanceof KerasConv c && c.hasBlockedKernels() && c.getKernelBlock() != block) {
+            if (layer.conf().getLayer() instanceof KerasConv c && c.hasBlockedKernels()
+                    && c.getKernelBlock() != block) {
                 INDArray kernels = layer.getParam(ConvolutionParamInitializer.WEIGHT_KEY);
                 kernelsToPlain(kernels, kernels, c.getKernelBlock());
                 if (block > 0) {

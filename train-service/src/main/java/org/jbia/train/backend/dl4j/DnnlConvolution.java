@@ -31,9 +31,10 @@ import org.nd4j.linalg.factory.Nd4j;
  * One convolution geometry run by oneDNN 2.5 through JavaCPP's dnnl preset: the direct algorithm on
  * oneDNN's channel-blocked layouts ({@link ChannelBlocks.Layout}), its primitives built once. DL4J's own
  * oneDNN 2.3 calls (libnd4j) ask for {@code convolution_auto} on layouts of oneDNN's choosing and build
- * every primitive anew on each call; oneDNN 2.3 then picks its brgemm kernels on NHWC copies forward (12.8 ms for ResNet-18's
- * 512→512 3×3 convolution on 3×3 maps, batch 32, two threads; 8.2 ms here) and Winograd backward (17.6 ms
- * on its 5×5 maps; 9.3 ms here). PyTorch's CPU convolutions run these same direct blocked kernels.
+ * every primitive anew on each call; oneDNN 2.3 then picks its brgemm kernels on NHWC copies forward
+ * (12.8 ms for ResNet-18's 512→512 3×3 convolution on 3×3 maps, batch 32, two threads; 8.2 ms here) and
+ * Winograd backward (17.6 ms on its 5×5 maps; 9.3 ms here). PyTorch's CPU convolutions run these same
+ * direct blocked kernels.
  *
  * <p>Arrays are N×C×H×W, kernels O×I×kH×kW, all dense C order; blocked copies live in per-thread
  * buffers shared by every layer. A pass whose oneDNN implementation would be the reference one (for
@@ -135,10 +136,7 @@ final class DnnlConvolution extends DnnlPlan {
      */
     static DnnlConvolution forGeometry(Geometry g, boolean blockedSource, boolean blockedOutput,
                                        boolean blockedKernels) {
-        if (!enabled()) {
-            return null;
-        }
-        ChannelBlocks.Layout layout = ChannelBlocks.layout();
+        ChannelBlocks.Layout layout = ChannelBlocks.layout(); // null also where oneDNN 2.5 is off
         if (layout == null && (blockedSource || blockedOutput || blockedKernels)) {
             return null;
         }
